@@ -1,0 +1,121 @@
+"""Locate points in the grid: point → grid and every ancestor, through a shapely STRtree."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+import numpy as np
+import shapely
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from core.areas.codes import Level, ancestor_at, level_of
+from core.areas.models import Area
+from core.errors import InvalidInput, NotFound
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a point (or a grid code) lies: the grid and each of its ancestors."""
+
+    grid: str
+    community: str
+    street: str
+    district: str
+    city: str
+
+    @classmethod
+    def of_grid(cls, grid: str) -> Location:
+        return cls(
+            grid=grid,
+            community=grid[:12],
+            street=grid[:9],
+            district=grid[:6],
+            city=ancestor_at(grid, Level.CITY) or "",
+        )
+
+
+class Locator:
+    """An immutable spatial index over the grid polygons of one database."""
+
+    def __init__(self, codes: list[str], polygons: np.ndarray) -> None:
+        self.codes = np.array(codes, dtype=object)
+        self._code_set = set(codes)
+        self.tree = shapely.STRtree(polygons)
+        self.bounds = shapely.total_bounds(polygons) if len(polygons) else None
+
+    @classmethod
+    def load(cls, session: Session) -> Locator:
+        rows = session.execute(
+            select(Area.code, Area.geometry)
+            .where(Area.level == int(Level.GRID), Area.geometry.is_not(None))
+            .order_by(Area.code)
+        ).all()
+        codes = [r[0] for r in rows]
+        polygons = shapely.from_wkb([r[1] for r in rows]) if rows else np.array([])
+        return cls(codes, polygons)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def locate(self, lon: float, lat: float) -> Location:
+        """The grid containing the point; ``InvalidInput`` if it is outside the city."""
+        _check_coords(lon, lat)
+        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
+        if len(hits) == 0:
+            raise InvalidInput(
+                f"the point (lon {lon}, lat {lat}) is outside the city's grids",
+                fields={"location": "pick a point inside the city"},
+            )
+        return Location.of_grid(self.codes[hits.min()])
+
+    def locate_many(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        """Grid codes for many points at once; ``None`` where a point is outside the city."""
+        points = shapely.points(np.asarray(lons, float), np.asarray(lats, float))
+        point_idx, tree_idx = self.tree.query(points, predicate="intersects")
+        out = np.full(len(points), None, dtype=object)
+        # On a shared edge a point touches two grids: keep the lowest index, like locate().
+        order = np.lexsort((tree_idx, point_idx))[::-1]
+        out[point_idx[order]] = self.codes[tree_idx[order]]
+        return out
+
+    def grid(self, code: str) -> Location:
+        """Validate a grid code and return its location."""
+        if level_of(code) is not Level.GRID:
+            raise InvalidInput(f"area code {code} is not a grid (grids have 15 digits)")
+        if code not in self._code_set:
+            raise NotFound(f"there is no grid {code} in this city")
+        return Location.of_grid(code)
+
+
+def _check_coords(lon: float, lat: float) -> None:
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InvalidInput(
+            f"coordinates (lon {lon}, lat {lat}) are not valid WGS84 degrees",
+            fields={"location": "longitude -180..180, latitude -90..90"},
+        )
+
+
+_cache: WeakKeyDictionary[Engine, Locator] = WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def locator_for(session: Session) -> Locator:
+    """The cached locator of the session's database (built on first use)."""
+    engine = session.get_bind().engine
+    with _lock:
+        loc = _cache.get(engine)
+    if loc is None:
+        loc = Locator.load(session)
+        with _lock:
+            _cache[engine] = loc
+    return loc
+
+
+def invalidate(session: Session) -> None:
+    """Forget the cached locator after areas change (import, reseed)."""
+    with _lock:
+        _cache.pop(session.get_bind().engine, None)

@@ -1,0 +1,64 @@
+"""Schema management through Alembic: core's migrations plus every plugin's branch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import Connection, Engine
+
+import core.models  # noqa: F401 - registers the core tables
+from core.db import check_connection, metadata
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(pm, connection: Connection) -> AlembicConfig:
+    dirs = [str(MIGRATIONS / "versions")]
+    for group in pm.hook.jinzhi_migration_dirs():
+        dirs.extend(group or [])
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("version_locations", " ".join(dirs))
+    cfg.set_main_option("path_separator", "space")
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(pm, engine: Engine, target: str = "heads") -> None:
+    """Bring the database to the newest schema of core and every enabled plugin."""
+    check_connection(engine)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(pm, conn), target)
+
+
+def current(pm, engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads())
+
+
+def diff(engine: Engine) -> list:
+    """Differences between the database and the models (empty when in step)."""
+    with engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn), metadata)
+
+
+def revision(
+    pm, engine: Engine, message: str, branch: str, directory: str,
+    table_prefix: str, new_branch: bool = False,
+) -> None:
+    """Autogenerate a migration for one branch's tables (a developer's command)."""
+    with engine.begin() as conn:
+        cfg = alembic_config(pm, conn)
+        cfg.attributes["table_prefix"] = table_prefix
+        kwargs = (
+            {"head": "base", "branch_label": branch, "depends_on": "core"}
+            if new_branch
+            else {"head": f"{branch}@head"}
+        )
+        command.revision(
+            cfg, message=message, autogenerate=True, version_path=directory, **kwargs
+        )

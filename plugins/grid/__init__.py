@@ -1,0 +1,1 @@
+"""The built-in `grid` plugin. See README.md: what it owns, implements and offers."""

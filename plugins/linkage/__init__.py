@@ -1,0 +1,1 @@
+"""The built-in `linkage` plugin. See README.md: what it owns, implements and offers."""

@@ -1,0 +1,1 @@
+"""Hook implementations of the `linkage` plugin (registered through the `jinzhi` entry point)."""

@@ -1,0 +1,1 @@
+"""Hook implementations of the `services` plugin (registered through the `jinzhi` entry point)."""

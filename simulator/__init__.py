@@ -1,0 +1,1 @@
+"""The simulator: a synthetic city, population and incidents, and capacity/system runs."""

@@ -1,0 +1,1 @@
+"""The Flask web UI: staff console, citizen portal and the one map."""
