@@ -1,0 +1,119 @@
+"""The access matrix: for every endpoint, who may use it. One place, checked three ways:
+
+* each view's ``requires(...)``/``public`` must say exactly what the matrix says (checked when
+  the app is built, so a view added without an entry stops the app from starting);
+* ``tests/web/test_access_matrix.py`` requests every endpoint as every demo role;
+* area scope is enforced below the matrix by the plugin APIs, which raise ``NotFound`` for an
+  id outside the actor's area (the page is a 404, not a 403, so ids cannot be probed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask
+
+from core.identity.roles import Role
+
+PUBLIC = None  # anyone, logged in or not
+LOGGED_IN: frozenset[Role] = frozenset()  # any logged-in user
+CITIZEN = frozenset({Role.CITIZEN})
+WORKER = Role.GRID_WORKER
+COMMANDER = Role.COMMANDER
+HANDLER = Role.HANDLER
+CLERK = Role.CLERK
+ADMIN = Role.ADMIN
+EVENT_STAFF = frozenset({WORKER, COMMANDER, HANDLER, ADMIN})
+REPORTERS = frozenset({WORKER, COMMANDER})
+INBOX = frozenset({WORKER, COMMANDER, HANDLER})
+SERVICE_STAFF = frozenset({CLERK, ADMIN})
+MAP_VIEWERS = frozenset({WORKER, COMMANDER, HANDLER, ADMIN})
+DASHBOARD = frozenset({COMMANDER, CLERK, ADMIN})
+ADMINS = frozenset({ADMIN})
+
+MATRIX: dict[str, frozenset[Role] | None] = {
+    "static": PUBLIC,
+    "assets.leaflet": PUBLIC,
+    "i18n.set_language": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": LOGGED_IN,
+    # citizen portal
+    "portal.home": PUBLIC,
+    "portal.catalog": PUBLIC,
+    "portal.item": PUBLIC,
+    "portal.store": PUBLIC,
+    "portal.apply": CITIZEN,
+    "portal.step": CITIZEN,
+    "portal.reuse": CITIZEN,
+    "portal.check": CITIZEN,
+    "portal.submitted": CITIZEN,
+    "portal.applications": CITIZEN,
+    "portal.application": CITIZEN,
+    "portal.rate": CITIZEN,
+    "portal.report": CITIZEN,
+    "portal.reports": CITIZEN,
+    "portal.report_detail": CITIZEN,
+    "portal.profile": CITIZEN,
+    # staff console
+    "console.inbox": INBOX,
+    "console.report": REPORTERS,
+    "console.events": EVENT_STAFF,
+    "console.events_export": EVENT_STAFF,
+    "console.event": EVENT_STAFF,
+    "console.event_act": EVENT_STAFF,
+    "console.photo": EVENT_STAFF | CITIZEN,
+    "console.applications": SERVICE_STAFF,
+    "console.applications_export": SERVICE_STAFF,
+    "console.application": SERVICE_STAFF,
+    "console.application_act": SERVICE_STAFF,
+    # the one map
+    "map.index": MAP_VIEWERS,
+    "map.areas": MAP_VIEWERS,
+    "map.figures": MAP_VIEWERS,
+    "map.pins": MAP_VIEWERS,
+    "map.dashboard": DASHBOARD,
+    "map.chart": DASHBOARD,
+    # administration
+    "admin.index": ADMINS,
+    "admin.taxonomy": ADMINS,
+    "admin.routes": ADMINS,
+    "admin.catalog": ADMINS,
+    "admin.accounts": ADMINS,
+    "admin.plugins": ADMINS,
+}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public(view: F) -> F:
+    """Mark a view as open to everyone (the matrix must say ``PUBLIC`` too)."""
+    view.roles = None  # type: ignore[attr-defined]
+    return view
+
+
+_NO_DECORATOR = {"static"}  # Flask's own static route carries no ``roles``
+
+
+def problems(app: Flask) -> list[str]:
+    """Endpoints missing from the matrix or whose decorator disagrees with it."""
+    out = []
+    for endpoint, view in app.view_functions.items():
+        if endpoint not in MATRIX:
+            out.append(f"{endpoint}: not in web/access.py MATRIX")
+            continue
+        if endpoint in _NO_DECORATOR:
+            continue
+        if not hasattr(view, "roles"):
+            out.append(f"{endpoint}: the view has neither @requires(...) nor @public")
+        elif view.roles != MATRIX[endpoint]:
+            out.append(f"{endpoint}: the view allows {view.roles}, the matrix {MATRIX[endpoint]}")
+    out.extend(f"{e}: in the matrix but no such endpoint"
+               for e in MATRIX if e not in app.view_functions)
+    return out
+
+
+def init_app(app: Flask) -> None:
+    found = problems(app)
+    if found:
+        raise RuntimeError("access matrix out of step:\n  " + "\n  ".join(found))

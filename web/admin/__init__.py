@@ -1,0 +1,7 @@
+"""Administration: taxonomy, routing table, catalog, accounts and plugins (admins only)."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from web.admin import views  # noqa: E402, F401  - registers the routes

@@ -1,0 +1,103 @@
+"""Charts as server-rendered SVG: this module lays a series out in plain numbers and the
+``map/_chart.svg`` template draws it. No chart library, nothing from a CDN."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from core.identity.roles import Actor
+
+WIDTH, HEIGHT = 720, 260
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 28, 36
+
+
+@dataclass
+class Series:
+    title: Any
+    labels: list[str]
+    values: list[float]
+    kind: str = "bar"  # "bar" | "line"
+    second: list[float] | None = None  # a second line (e.g. closed next to reported)
+    legend: tuple[Any, Any] | None = None
+    percent: bool = False
+
+
+@dataclass
+class Layout:
+    title: Any
+    width: int
+    height: int
+    bars: list[dict[str, float | str]] = field(default_factory=list)
+    line: str = ""
+    line2: str = ""
+    ticks: list[dict[str, float | str]] = field(default_factory=list)
+    xlabels: list[dict[str, float | str]] = field(default_factory=list)
+    legend: tuple[Any, Any] | None = None
+    summary: str = ""
+
+
+def _nice_max(value: float, percent: bool) -> float:
+    if percent:
+        return 100.0
+    if value <= 0:
+        return 1.0
+    step = 1.0
+    while step * 10 < value:
+        step *= 10
+    for m in (1, 2, 2.5, 5, 10):
+        if m * step >= value:
+            return m * step
+    return 10 * step
+
+
+def layout(series: Series) -> Layout:
+    """Coordinates of bars, line points, axis ticks and a text summary for screen readers."""
+    n = max(len(series.values), 1)
+    top = _nice_max(max([*series.values, *(series.second or []), 0.0]), series.percent)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / n
+
+    def y(v: float) -> float:
+        return round(TOP + plot_h - (v / top) * plot_h, 1)
+
+    out = Layout(title=series.title, width=WIDTH, height=HEIGHT, legend=series.legend)
+    for i, v in enumerate(series.values):
+        x = LEFT + i * step
+        if series.kind == "bar":
+            out.bars.append({"x": round(x + step * 0.15, 1), "y": y(v),
+                             "w": round(step * 0.7, 1), "h": round(TOP + plot_h - y(v), 1),
+                             "label": f"{series.labels[i]}: {v:g}"})
+    points = [(LEFT + (i + 0.5) * step, y(v)) for i, v in enumerate(series.values)]
+    if series.kind == "line":
+        out.line = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+    if series.second:
+        out.line2 = " ".join(
+            f"{LEFT + (i + 0.5) * step:.1f},{y(v):.1f}" for i, v in enumerate(series.second)
+        )
+    for k in range(5):
+        v = top * k / 4
+        out.ticks.append({"y": y(v), "label": f"{v:g}{'%' if series.percent else ''}"})
+    every = max(1, n // 8)
+    for i, label in enumerate(series.labels):
+        if i % every == 0:
+            out.xlabels.append({"x": round(LEFT + (i + 0.5) * step, 1), "label": label})
+    pairs = ", ".join(f"{lab} {v:g}" for lab, v in zip(series.labels, series.values, strict=False))
+    out.summary = f"{series.title}: {pairs}"
+    return out
+
+
+def _days_labels(rows: Sequence[Any]) -> list[str]:
+    return [str(getattr(r, "day", r.get("day") if isinstance(r, dict) else r))[5:10]
+            for r in rows]
+
+
+def _get(row: Any, key: str) -> float:
+    value = row.get(key) if isinstance(row, dict) else getattr(row, key, 0)
+    return float(value or 0)
+
+
+SeriesFn = Callable[[Session, Actor, str, int], Series | None]

@@ -1,0 +1,84 @@
+"""Template helpers shared by every page: dates in the city's time zone, the navigation for
+the user's role, URLs that keep the list's filters, deadline colours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from core.identity.roles import Role
+
+# (endpoint, label, roles that see it); None = everyone, () = any logged-in user
+NAV: tuple[tuple[str, Any, tuple[Role, ...] | None], ...] = (
+    ("portal.home", _l("Services"), None),
+    ("portal.report", _l("Report a problem"), (Role.CITIZEN,)),
+    ("portal.applications", _l("My applications"), (Role.CITIZEN,)),
+    ("portal.reports", _l("My reports"), (Role.CITIZEN,)),
+    ("portal.profile", _l("My profile"), (Role.CITIZEN,)),
+    ("console.inbox", _l("Inbox"), (Role.GRID_WORKER, Role.COMMANDER, Role.HANDLER)),
+    ("console.report", _l("Report an event"), (Role.GRID_WORKER, Role.COMMANDER)),
+    ("console.events", _l("Events"), (Role.GRID_WORKER, Role.COMMANDER, Role.HANDLER, Role.ADMIN)),
+    ("console.applications", _l("Applications"), (Role.CLERK, Role.ADMIN)),
+    ("map.index", _l("Map"), (Role.COMMANDER, Role.GRID_WORKER, Role.ADMIN, Role.HANDLER)),
+    ("map.dashboard", _l("Dashboard"), (Role.COMMANDER, Role.ADMIN, Role.CLERK)),
+    ("admin.index", _l("Administration"), (Role.ADMIN,)),
+)
+
+DEADLINE_CLASSES = {"green": "ok", "yellow": "warn", "red": "late", "grey": "done", None: "none"}
+
+
+def nav_items() -> list[tuple[str, Any, bool]]:
+    """``(url, label, active)`` for the links this user may follow."""
+    out = []
+    for endpoint, label, roles in NAV:
+        if roles is not None:
+            if not current_user.is_authenticated:
+                continue
+            if roles and not current_user.actor.has_role(*roles):
+                continue
+        if endpoint == "portal.home" and current_user.is_authenticated and \
+                current_user.actor.role.is_staff:
+            continue
+        out.append((url_for(endpoint), label, request.endpoint == endpoint))
+    return out
+
+
+def url_with(**changes: Any) -> str:
+    """This page's URL with some query arguments changed (paging, sorting)."""
+    args = request.args.to_dict(flat=True)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint or "portal.home", **(request.view_args or {}), **args)
+
+
+def when(value: dt.datetime | dt.date | str | None, fmt: str = "short") -> str:
+    """A date or time in the city's time zone and the page's language."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return format_datetime(value, fmt)
+    return format_date(value, fmt)
+
+
+def deadline_class(colour: str | None) -> str:
+    return "deadline-" + DEADLINE_CLASSES.get(colour, "none")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(nav_items=nav_items, url_with=url_with, Role=Role)
+    app.jinja_env.filters.update(when=when, deadline_class=deadline_class)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
