@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from conftest import csrf_token, do_login, post
+from webclient import csrf_token, do_login, post
+
 from web import create_app
 
 

@@ -60,5 +60,5 @@ def test_post_without_csrf_token_is_refused_with_a_page(client):
 
 def test_app_refuses_to_start_with_a_view_missing_from_the_matrix(platform, monkeypatch):
     monkeypatch.delitem(MATRIX, "portal.catalog")
-    with pytest.raises(RuntimeError, match="portal.catalog"):
+    with pytest.raises(RuntimeError, match=r"portal\.catalog"):
         create_app({"SECRET_KEY": "x"}, platform=platform)
