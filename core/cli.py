@@ -203,7 +203,14 @@ def identity_add_account(
 
 
 def build_cli(pm: pluggy.PluginManager) -> click.Group:
-    pm.hook.jinzhi_cli_commands(cli=cli)
+    """The root group with every plugin's commands; a failing plugin is named."""
+    for impl in pm.hook.jinzhi_cli_commands.get_hookimpls():
+        try:
+            impl.function(cli=cli)
+        except Exception as e:  # noqa: BLE001 - name the plugin instead of a deep traceback
+            raise ConfigurationError(
+                f"plugin {impl.plugin_name!r} failed to add its commands: {type(e).__name__}: {e}"
+            ) from e
     return cli
 
 

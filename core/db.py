@@ -44,8 +44,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; SQLite gets WAL, NORMAL sync, foreign keys, busy timeout."""
     try:
         parsed = make_url(url)
-    except exc.ArgumentError as e:
-        raise ConfigurationError(f"database URL {url!r} is not valid: {e}") from None
+        parsed.get_dialect()
+    except (exc.ArgumentError, exc.NoSuchModuleError) as e:
+        raise ConfigurationError(
+            f"database URL {url!r} is not valid ({e}); use sqlite:///path or "
+            "postgresql://user@host/db"
+        ) from None
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
         engine = create_engine(url, **kwargs)

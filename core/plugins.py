@@ -66,7 +66,9 @@ def _register(pm: pluggy.PluginManager, plugin: object, name: str | None) -> Non
 def describe(pm: pluggy.PluginManager) -> list[tuple[str, list[str]]]:
     """``(plugin name, [hooks it implements])`` for every registered plugin."""
     out = []
-    for name, plugin in sorted(pm.list_name_plugin()):
+    for name, plugin in sorted(pm.list_name_plugin(), key=lambda np: np[0]):
+        if plugin is None:  # blocked
+            continue
         hooks = sorted(c.name for c in pm.get_hookcallers(plugin) or [])
         out.append((name, hooks))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from alembic import command
@@ -14,6 +15,17 @@ import core.models  # noqa: F401 - registers the core tables
 from core.db import check_connection, metadata
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Tables made by migrations outside the models (full-text indexes: SQLite FTS5 tables and
+# their shadow tables, e.g. ``svc_item_fts``, ``svc_item_fts_data``): never compared.
+_EXTERNAL = re.compile(r"^[a-z0-9]+_\w*_fts(_[a-z]+)?$")
+
+
+def is_external_table(name: str) -> bool:
+    return bool(_EXTERNAL.match(name))
+
+
+def _include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    return not (type_ == "table" and name and is_external_table(name))
 
 
 def alembic_config(pm, connection: Connection) -> AlembicConfig:
@@ -43,7 +55,8 @@ def current(pm, engine: Engine) -> set[str]:
 def diff(engine: Engine) -> list:
     """Differences between the database and the models (empty when in step)."""
     with engine.connect() as conn:
-        return compare_metadata(MigrationContext.configure(conn), metadata)
+        ctx = MigrationContext.configure(conn, opts={"include_name": _include_name})
+        return compare_metadata(ctx, metadata)
 
 
 def revision(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from core.db import metadata
+from core.schema import is_external_table
 from core.types import UTCDateTime
 
 config = context.config
@@ -13,6 +14,15 @@ prefix = config.attributes.get("table_prefix")
 
 
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    if type_ == "table" and name and is_external_table(name):
+        return False
+    if prefix and type_ == "table":
+        return bool(name and name.startswith(prefix))
+    return True
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, other) -> bool:
+    """With a table prefix (one plugin's revision), leave every other table alone."""
     if prefix and type_ == "table":
         return bool(name and name.startswith(prefix))
     return True
@@ -30,6 +40,7 @@ context.configure(
     target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     include_name=include_name,
+    include_object=include_object,
     render_item=render_item,
     compare_type=True,
 )

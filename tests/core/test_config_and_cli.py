@@ -43,7 +43,7 @@ def test_cli_bad_database_url(tmp_path):
 
 @pytest.mark.parametrize(
     ("number", "message"),
-    [("11010519491231002Y", "check"), ("1101051949123100", "18"), ("ABC", "")],
+    [("110105194912310021", "check"), ("1101051949123100", "18"), ("ABC", "")],
 )
 def test_cli_wrong_identity_number(number, message, tmp_path):
     r = jinzhi("identity", "check", number, tmp_path=tmp_path)

@@ -1,0 +1,1 @@
+"""Identities: national identity numbers, the population register, accounts and roles."""
