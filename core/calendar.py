@@ -18,6 +18,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
+from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -138,7 +139,7 @@ class WorkingCalendar:
         ``days=0`` means the end of start's own working day, or of the next working day when
         start is on a rest day or after the day's last period.
         """
-        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        if isinstance(days, bool) or not isinstance(days, Integral) or days < 0:
             raise InvalidInput(f"days must be a whole number ≥ 0, not {days!r}")
         o, year, sec = self._split(start)
         last_end = self._periods[-1][1]
@@ -146,7 +147,7 @@ class WorkingCalendar:
             if not (sec < last_end and o in self._table(year)[1]):
                 o = self._nth_after(o, year, 1)
         else:
-            o = self._nth_after(o, year, days)
+            o = self._nth_after(o, year, int(days))
         return self._at(o, last_end)
 
     def add_working_hours(self, start: dt.datetime, hours: float) -> dt.datetime:
@@ -154,10 +155,10 @@ class WorkingCalendar:
 
         Only working periods are consumed; a start outside them begins at the next period.
         """
-        if not isinstance(hours, int | float) or not 0 <= hours < math.inf:
+        if isinstance(hours, bool) or not isinstance(hours, Real) or not 0 <= hours < math.inf:
             raise InvalidInput(f"hours must be a finite number ≥ 0, not {hours!r}")
         o, year, sec = self._split(start)
-        rest = hours * 3600.0
+        rest = float(hours) * 3600.0
         if o in self._table(year)[1]:
             for s, e in self._periods:
                 if sec < e:
@@ -176,6 +177,7 @@ class WorkingCalendar:
 
     def working_hours_between(self, a: dt.datetime, b: dt.datetime) -> float:
         """Working hours from ``a`` to ``b`` (negative when ``b`` is before ``a``)."""
+        a, b = self._local(a), self._local(b)
         if b < a:
             return -self.working_hours_between(b, a)
         oa, ya, sa = self._split(a)
@@ -194,10 +196,10 @@ class WorkingCalendar:
         green, ≥ 0.8 yellow, > 1 red. With no working time at all before the deadline the
         result is 0.0 before it, 1.0 at or after it, and ``inf`` once working time has run.
         """
-        if deadline < start:
-            raise InvalidInput("the deadline is before the start")
         total = self.working_hours_between(start, deadline)
         used = max(self.working_hours_between(start, now), 0.0)
+        if deadline < start:
+            raise InvalidInput("the deadline is before the start")
         if total > 0:
             return used / total
         if used > 0:
