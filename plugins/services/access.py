@@ -1,0 +1,67 @@
+"""Who may see and act on an application: the applicant sees their own; clerks, handlers and
+admins only their department's (when they have one) and their area's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import false, or_, select, true
+from sqlalchemy.orm import Session
+
+from core.areas.codes import Level, level_of
+from core.errors import NotFound
+from core.identity.roles import Actor, Role
+from plugins.services.models import Application
+
+STAFF = (Role.CLERK, Role.HANDLER, Role.ADMIN)
+
+
+def is_staff(actor: Actor) -> bool:
+    return actor.role is Role.SYSTEM or actor.has_role(*STAFF)
+
+
+def is_applicant(actor: Actor, app: Application) -> bool:
+    return actor.person_id is not None and actor.person_id == app.applicant_id
+
+
+def staff_sees(actor: Actor, area_code: str, department_code: str | None) -> bool:
+    if actor.role is Role.SYSTEM:
+        return True
+    if not actor.has_role(*STAFF) or not actor.sees(area_code):
+        return False
+    return actor.department_code is None or actor.department_code == department_code
+
+
+def may_see(actor: Actor, app: Application) -> bool:
+    return is_applicant(actor, app) or staff_sees(actor, app.area_code, app.department_code)
+
+
+def scope_clause(actor: Actor, model: Any = Application) -> Any:
+    """SQL condition for the rows of ``model`` (applications, follow-ups) ``actor`` may see."""
+    if actor.role is Role.SYSTEM:
+        return true()
+    clauses = []
+    person_col = getattr(model, "applicant_id", None) or getattr(model, "person_id", None)
+    if actor.person_id is not None and person_col is not None:
+        clauses.append(person_col == actor.person_id)
+    if actor.has_role(*STAFF) and actor.scope_code:
+        scope = actor.scope_code
+        prefix = scope[:2] if level_of(scope) is Level.CITY else scope
+        staff = model.area_code.startswith(prefix)
+        if actor.department_code is not None:
+            staff = staff & (model.department_code == actor.department_code)
+        clauses.append(staff)
+    return or_(*clauses) if clauses else false()
+
+
+def load(session: Session, actor: Actor, app_id: int | str) -> Application:
+    """The application ``app_id`` (id or reference) if ``actor`` may see it, else ``NotFound``."""
+    stmt = select(Application)
+    if isinstance(app_id, str) and not app_id.isdigit():
+        stmt = stmt.where(Application.ref == app_id)
+    else:
+        stmt = stmt.where(Application.id == int(app_id))
+    app = session.scalar(stmt)
+    if app is None or not may_see(actor, app):
+        raise NotFound(f"there is no application {app_id} that you can see")
+    return app

@@ -1,0 +1,186 @@
+"""Uploaded materials: the type is read from the file's first bytes (not its name), the size
+is capped, and files are stored under ``<upload_dir>/services/<application id>/``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.errors import InvalidInput
+from core.identity.roles import Actor
+from core.platform import Platform
+from plugins.services import access, applications, certificates
+from plugins.services.models import Application, Certificate, Material
+from plugins.services.views import CertificateView
+
+MAGIC = (
+    (b"%PDF-", "pdf", "application/pdf"),
+    (b"\xff\xd8\xff", "jpeg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+)
+CONTENT_TYPES = {fmt: ctype for _, fmt, ctype in MAGIC}
+
+
+def sniff(content: bytes) -> str | None:
+    """``"pdf"``, ``"jpeg"`` or ``"png"`` from the magic bytes, or None."""
+    for magic, fmt, _ in MAGIC:
+        if content.startswith(magic):
+            return fmt
+    return None
+
+
+def check_upload(
+    material: Mapping[str, Any], filename: str, content: bytes, max_bytes: int
+) -> tuple[str, str]:
+    """Check an upload against the item's material; returns ``(format, safe filename)``."""
+    field = f"materials.{material['code']}"
+    name = material["name"]
+    limit = min(max_bytes, material.get("max_bytes") or max_bytes)
+    allowed = material["formats"]
+    if not content:
+        raise InvalidInput(f"{name['en']}: the file is empty",
+                           fields={field: f"the file is empty: choose the {name['en']} file again"})
+    if len(content) > limit:
+        raise InvalidInput(
+            f"{name['en']}: the file is {_size(len(content))}, larger than {_size(limit)}",
+            fields={field: f"the file must be at most {_size(limit)}: scan it at a lower "
+                           f"resolution or split it (文件不能超过{_size(limit)})"},
+        )
+    fmt = sniff(content)
+    if fmt not in allowed:
+        what = fmt.upper() if fmt else "not a PDF, JPEG or PNG file"
+        kinds = ", ".join(f.upper() for f in allowed)
+        raise InvalidInput(
+            f"{name['en']}: the file is {what}; {kinds} needed",
+            fields={field: f"upload it as {kinds} (请上传{kinds}格式的文件)"},
+        )
+    safe = re.sub(r"[^\w.\-]+", "_", Path(filename or "upload").name)[:120] or "upload"
+    return fmt, safe
+
+
+def store(
+    upload_dir: Path, application_id: int, material_code: str, filename: str,
+    fmt: str, content: bytes, now: dt.datetime,
+) -> Material:
+    """Write the file (named by its hash) and return an unsaved ``Material`` row."""
+    digest = hashlib.sha256(content).hexdigest()
+    folder = upload_dir / "services" / str(application_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{material_code}-{digest[:16]}.{fmt}"
+    path.write_bytes(content)
+    return Material(
+        material_code=material_code, filename=filename, content_type=CONTENT_TYPES[fmt],
+        size=len(content), sha256=digest, path=str(path), created_at=now,
+    )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+# ── attaching to an application ─────────────────────────────────────────────────────────
+
+
+def _material_spec(item: Mapping[str, Any], code: str) -> Mapping[str, Any]:
+    for m in item["materials"]:
+        if m["code"] == code:
+            return m
+    codes = ", ".join(m["code"] for m in item["materials"]) or "none"
+    raise InvalidInput(f"this item asks for no material {code!r} (it asks for: {codes})",
+                       fields={"material_code": f"use one of: {codes}"})
+
+
+def attach(
+    session: Session, actor: Actor, app_id: int | str, material_code: str, *,
+    filename: str, content: bytes, version: int,
+) -> Application:
+    """Check and store an upload; it replaces an earlier file for the same material."""
+
+    app = access.load(session, actor, app_id)
+    applications._applicant(actor, app, "add materials")
+    applications.check_version(app, version)
+    applications._editable(app, "add materials")
+    item = applications.item_dict(session, app.item_code)
+    spec = _material_spec(item, material_code)
+    platform = Platform.of(session)
+    fmt, safe = check_upload(spec, filename, content, platform.config.upload_max_bytes)
+    now = platform.now()
+    _replace(session, app.id, material_code)
+    row = store(platform.config.upload_dir, app.id, material_code, safe, fmt, content, now)
+    row.application_id = app.id
+    session.add(row)
+    app.updated_at = now
+    applications.record(session, actor, app, "attach_material", None,
+                        {"material": material_code, "sha256": row.sha256, "size": row.size})
+    return app
+
+
+def preview_evidence(session: Session, actor: Actor, app_id: int | str, material_code: str
+) -> list[CertificateView]:
+    """Certificates the applicant (or their organisation) holds that could serve as
+    ``material_code``: shown to the applicant before they choose to reuse one."""
+
+    app = access.load(session, actor, app_id)
+    applications._applicant(actor, app, "look up certificates")
+    spec = _material_spec(applications.item_dict(session, app.item_code), material_code)
+    if not spec.get("evidence_type"):
+        return []
+    kind, holder = certificates.holder_of(app)
+    found = certificates.held_by(session, kind, holder, spec["evidence_type"])
+    audit.record(session, actor, "services.evidence.preview", "services.application", app.id,
+                 at=Platform.of(session).now(), area_code=app.area_code,
+                 after={"material": material_code, "certificates": [c.id for c in found]})
+    return [certificates.view(c) for c in found]
+
+
+def reuse(
+    session: Session, actor: Actor, app_id: int | str, material_code: str, certificate_id: int, *,
+    version: int,
+) -> Application:
+    """Use a certificate the government already holds instead of an upload (once-only)."""
+
+    app = access.load(session, actor, app_id)
+    applications._applicant(actor, app, "reuse certificates")
+    applications.check_version(app, version)
+    applications._editable(app, "add materials")
+    spec = _material_spec(applications.item_dict(session, app.item_code), material_code)
+    field = f"materials.{material_code}"
+    if not spec.get("evidence_type"):
+        raise InvalidInput(f"{spec['name']['en']} cannot be taken from a certificate: upload it",
+                           fields={field: "upload the file"})
+    cert = session.get(Certificate, certificate_id)
+    kind, holder = certificates.holder_of(app)
+    if cert is None or (cert.holder_kind, cert.holder_id) != (kind, holder):
+        raise InvalidInput(f"certificate {certificate_id} is not one you hold",
+                           fields={field: "choose one of the certificates shown to you"})
+    if cert.type != spec["evidence_type"]:
+        raise InvalidInput(f"certificate {cert.number} is a {cert.type}, not a "
+                           f"{spec['evidence_type']}", fields={field: "choose a matching one"})
+    now = Platform.of(session).now()
+    if cert.valid_until is not None and cert.valid_until < now.date():
+        raise InvalidInput(f"certificate {cert.number} expired on {cert.valid_until}",
+                           fields={field: "renew it first, or upload a valid document"})
+    _replace(session, app.id, material_code)
+    session.add(Material(
+        application_id=app.id, material_code=material_code, filename=f"{cert.number}.cert",
+        content_type="application/vnd.jinzhi.certificate", size=0,
+        sha256=hashlib.sha256(cert.number.encode()).hexdigest(), path=None,
+        certificate_id=cert.id, created_at=now,
+    ))
+    app.updated_at = now
+    applications.record(session, actor, app, "reuse_certificate", None,
+                        {"material": material_code, "certificate_id": cert.id})
+    return app
+
+
+def _replace(session: Session, app_id: int, material_code: str) -> None:
+    session.execute(delete(Material).where(Material.application_id == app_id,
+                                           Material.material_code == material_code))

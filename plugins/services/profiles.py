@@ -1,0 +1,89 @@
+"""The services side of linkage's one picture (两津联动): a person's or organisation's
+applications, certificates and ratings; a place's applications; a record's status."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.areas.codes import Level, level_of
+from core.contracts import ProfileSection, RecordRef, Subject
+from core.errors import InvalidInput
+from core.identity.models import Person
+from core.identity.roles import Actor
+from plugins.services import access, certificates, followups
+from plugins.services.models import Application, Followup, Item
+from plugins.services.workflow import STATUSES
+
+APPLICATION = "services.application"
+ROWS = 20
+
+
+def record_status(session: Session, record: RecordRef) -> RecordRef | None:
+    if record.type == APPLICATION:
+        stmt = select(Application, Item.name_zh).join(Item, Item.code == Application.item_code)
+        key = record.id
+        stmt = stmt.where(Application.id == int(key) if key.isdigit() else Application.ref == key)
+        found = session.execute(stmt).first()
+        if found is None:
+            return None
+        app, name = found
+        return RecordRef(APPLICATION, str(app.id), title=f"{app.ref} {name}",
+                         status=app.status, url=f"/services/applications/{app.id}")
+    if record.type == followups.KIND and record.id.isdigit():
+        f = session.get(Followup, int(record.id))
+        return followups.ref(f) if f else None
+    return None
+
+
+def sections(session: Session, subject: Subject, viewer: Actor) -> list[ProfileSection]:
+    if subject.kind == "place":
+        return _place(session, subject, viewer)
+    if subject.kind not in ("person", "organisation") or not str(subject.key).isdigit():
+        return []
+    key = int(subject.key)
+    if not (access.is_staff(viewer) or (subject.kind == "person" and viewer.person_id == key)):
+        return []
+    col = Application.applicant_id if subject.kind == "person" else Application.organisation_id
+    stmt = (select(Application, Item.name_zh).join(Item, Item.code == Application.item_code)
+            .where(col == key, access.scope_clause(viewer)))
+    rows = session.execute(stmt.order_by(Application.created_at.desc()).limit(ROWS)).all()
+    apps = tuple({"ref": a.ref, "item": name, "status": a.status,
+                  "status_label": STATUSES[a.status]["zh"], "submitted_at": a.submitted_at,
+                  "rating": a.rating} for a, name in rows)
+    rated = [a.rating for a, _ in rows if a.rating is not None]
+    certs = certificates.held_by(session, subject.kind, key)
+    return [
+        ProfileSection(
+            key="services.applications", title="办件 / Applications",
+            summary={"applications": len(apps), "ratings": len(rated),
+                     "mean_rating": round(sum(rated) / len(rated), 2) if rated else None},
+            rows=apps, order=30),
+        ProfileSection(
+            key="services.certificates", title="证照 / Certificates",
+            summary={"certificates": len(certs)},
+            rows=tuple({"number": c.number, "type": c.type, "title": c.title,
+                        "issued_at": c.issued_at, "valid_until": c.valid_until} for c in certs),
+            order=31),
+    ]
+
+
+def _place(session: Session, subject: Subject, viewer: Actor) -> list[ProfileSection]:
+    """Applications of the people who live in the place, counted by status."""
+    try:
+        level_of(subject.key)
+    except InvalidInput:
+        return []
+    if not access.is_staff(viewer) or not viewer.sees(subject.key):
+        return []
+    prefix = subject.key[:2] if level_of(subject.key) is Level.CITY else subject.key
+    stmt = (select(Application.status, func.count())
+            .join(Person, Person.id == Application.applicant_id)
+            .where(Person.home_grid.startswith(prefix), access.scope_clause(viewer))
+            .group_by(Application.status))
+    counts = {status: n for status, n in session.execute(stmt)}
+    return [ProfileSection(
+        key="services.applications", title="办件 / Applications",
+        summary={"applications": sum(counts.values()), **counts},
+        rows=tuple({"status": s, "status_label": STATUSES[s]["zh"], "count": n}
+                   for s, n in sorted(counts.items())), order=30)]
