@@ -15,17 +15,28 @@ import core.models  # noqa: F401 - registers the core tables
 from core.db import check_connection, metadata
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# Tables made by migrations outside the models (full-text indexes: SQLite FTS5 tables and
-# their shadow tables, e.g. ``svc_item_fts``, ``svc_item_fts_data``): never compared.
+# Full-text indexes made by migrations outside the models are never compared: SQLite FTS5
+# tables and their shadow tables (``svc_item_fts``, ``svc_item_fts_data``) and PostgreSQL
+# expression indexes named ``…_tsv`` or ``…_trgm`` (``ix_svc_item_search_tsv``).
 _EXTERNAL = re.compile(r"^[a-z0-9]+_\w*_fts(_[a-z]+)?$")
+_EXTERNAL_INDEX = re.compile(r"^ix_\w+_(tsv|trgm)$")
 
 
 def is_external_table(name: str) -> bool:
     return bool(_EXTERNAL.match(name))
 
 
+def is_external(name: str | None, type_: str) -> bool:
+    """Whether a reflected table or index is a full-text index kept outside the models."""
+    if not name:
+        return False
+    if type_ == "table":
+        return is_external_table(name)
+    return type_ == "index" and bool(_EXTERNAL_INDEX.match(name))
+
+
 def _include_name(name: str | None, type_: str, parent_names: dict) -> bool:
-    return not (type_ == "table" and name and is_external_table(name))
+    return not is_external(name, type_)
 
 
 def alembic_config(pm, connection: Connection) -> AlembicConfig:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from core.db import metadata
-from core.schema import is_external_table
+from core.schema import is_external
 from core.types import UTCDateTime
 
 config = context.config
@@ -14,7 +14,7 @@ prefix = config.attributes.get("table_prefix")
 
 
 def include_name(name: str | None, type_: str, parent_names: dict) -> bool:
-    if type_ == "table" and name and is_external_table(name):
+    if is_external(name, type_):
         return False
     if prefix and type_ == "table":
         return bool(name and name.startswith(prefix))
