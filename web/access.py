@@ -50,7 +50,7 @@ MATRIX: dict[str, frozenset[Role] | None] = {
     "portal.submitted": CITIZEN,
     "portal.applications": CITIZEN,
     "portal.application": CITIZEN,
-    "portal.rate": CITIZEN,
+    "portal.act": CITIZEN,
     "portal.report": CITIZEN,
     "portal.reports": CITIZEN,
     "portal.report_detail": CITIZEN,

@@ -1,32 +1,112 @@
-"""(being built)"""
+"""The service clerks' desk: applications to accept, review, supplement, decide and deliver;
+the full list with filters, sorting, paging and export; one application with its answers,
+documents, timeline and the actions the clerk may take now."""
 
-from flask import render_template
+from __future__ import annotations
 
-from web.access import *  # noqa: F403
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from core.errors import InvalidInput
+from plugins.services import api as services
+from web import actionforms, exports
+from web.access import SERVICE_STAFF
+from web.auth import actor, requires
 from web.console import bp
-from web.access import public
-from web.auth import requires
+from web.database import db, rollback
+from web.i18n import text
+from web.paging import Page
+
+BOXES = ("to_accept", "supplements_answered", "to_review", "to_decide", "to_deliver",
+         "overdue", "followups")
+STAFF_ACTIONS = ("accept", "refuse", "request_supplement", "start_review", "approve", "reject",
+                 "deliver", "answer_followup")
+SORTS = ("-updated", "updated", "-created", "created", "due", "-submitted")
 
 
-@bp.route("/applications", methods=["GET"])
-@requires(*(SERVICE_STAFF))
-def applications(**kwargs):
-    return render_template("wip.html", title="applications")
+def _filters() -> dict[str, object]:
+    status = request.args.get("status") or None
+    sort = request.args.get("sort") or "-updated"
+    overdue = {"1": True, "0": False}.get(request.args.get("overdue", ""))
+    return {"status": status if status in services.STATUSES else None,
+            "sort": sort if sort in SORTS else "-updated", "overdue": overdue,
+            "item_code": request.args.get("item") or None}
 
 
-@bp.route("/applications/export.<fmt>", methods=["GET"])
-@requires(*(SERVICE_STAFF))
-def applications_export(**kwargs):
-    return render_template("wip.html", title="applications_export")
+@bp.get("/applications")
+@requires(*SERVICE_STAFF)
+def applications() -> str:
+    box = request.args.get("box") or "to_accept"
+    lists = services.inbox(db(), actor(), per_page=20)
+    if box in BOXES:
+        return render_template("console/applications_inbox.html", box=box, lists=lists,
+                               boxes=BOXES, current=lists[box])
+    page = Page.from_request()
+    result = services.list_applications(db(), actor(), page=page.number, per_page=page.size,
+                                        **_filters())
+    return render_template("console/applications_list.html", box="all", lists=lists,
+                           boxes=BOXES, result=result, page=page.with_total(result.total),
+                           filters=_filters(), statuses=services.STATUSES)
 
 
-@bp.route("/applications/<int:app_id>", methods=["GET"])
-@requires(*(SERVICE_STAFF))
-def application(**kwargs):
-    return render_template("wip.html", title="application")
+@bp.get("/applications/export.<fmt>")
+@requires(*SERVICE_STAFF)
+def applications_export(fmt: str) -> Response:
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    who, filters = actor(), _filters()
+    rows = (
+        (a.ref, text(a.item_name), a.item_code, text(a.status_label), a.applicant_name,
+         a.organisation_name, a.area_code, a.department_code, a.submitted_at, a.due_at,
+         "yes" if a.overdue else "", a.rating)
+        for a in exports.paged(lambda p, n: services.list_applications(
+            db(), who, page=p, per_page=n, **filters).items)
+    )
+    header = [_("Reference"), _("Service"), _("Item code"), _("Status"), _("Applicant"),
+              _("On behalf of"), _("Area code"), _("Department code"), _("Submitted"),
+              _("Deadline"), _("Overdue"), _("Rating")]
+    return exports.respond(fmt, "applications", header, rows)
 
 
-@bp.route("/applications/<int:app_id>/act", methods=["POST"])
-@requires(*(SERVICE_STAFF))
-def application_act(**kwargs):
-    return render_template("wip.html", title="application_act")
+def _render(app_id: int, forms: list | None = None, status: int = 200) -> tuple[str, int]:
+    app = services.get_application(db(), actor(), app_id)
+    item = services.get_item(db(), app.item_code)
+    built = actionforms.build(services.ACTIONS, [a for a in app.actions if a in STAFF_ACTIONS])
+    if forms:
+        by_name = {f.action: f for f in forms}
+        built = [by_name.get(f.action, f) for f in built]
+    return render_template(
+        "console/application.html", app=app, item=item, forms=built,
+        steps=services.form_steps(item), timeline=services.timeline(db(), actor(), app_id),
+    ), status
+
+
+@bp.get("/applications/<int:app_id>")
+@requires(*SERVICE_STAFF)
+def application(app_id: int) -> tuple[str, int]:
+    return _render(app_id)
+
+
+@bp.post("/applications/<int:app_id>/act")
+@requires(*SERVICE_STAFF)
+def application_act(app_id: int) -> Response | tuple[str, int]:
+    name = request.form.get("action", "")
+    if name not in STAFF_ACTIONS:
+        abort(400)
+    try:
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+    form = actionforms.build(services.ACTIONS, [name])[0]
+    values = actionforms.read(form, request.form, request.files)
+    if not form.errors:
+        try:
+            services.act(db(), actor(), app_id, name, version=version, **values)
+        except InvalidInput as e:
+            rollback()
+            form.errors.update(e.fields or {"": e.message})
+        else:
+            flash(_("Done: %(action)s.", action=form.label), "success")
+            return redirect(url_for("console.application", app_id=app_id))
+    return _render(app_id, [form], status=422)

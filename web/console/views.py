@@ -3,9 +3,8 @@
 from flask import render_template
 
 from web.access import *  # noqa: F403
-from web.console import bp
-from web.access import public
 from web.auth import requires
+from web.console import bp
 
 
 @bp.route("/inbox", methods=["GET"])

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__)
 
-from web.portal import applying, catalog, reports  # noqa: E402, F401  - registers the routes
+from web.portal import applying, catalog, mine, reports  # noqa: E402, F401  - registers the routes

@@ -1,56 +1,146 @@
-"""(being built)"""
+"""Applying, one thing per page (the GOV.UK pattern): a page per form step, a page for the
+documents (upload, or reuse a certificate already held), "check your answers", then a
+confirmation with the reference number. Every error is shown twice: in a summary at the top
+whose links jump to the field, and next to the field itself."""
 
-from flask import render_template
+from __future__ import annotations
 
-from web.access import *  # noqa: F403
-from web.portal import bp
-from web.access import public
-from web.auth import requires
+from typing import Any
+
+from flask import abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from core.errors import InvalidInput
+from core.identity.roles import Role
+from plugins.services import api as services
+from web.auth import actor, requires
+from web.database import db, rollback
+from web.i18n import current
+from web.portal import bp, schemaform
 
 
-@bp.route("/services/<code>/apply", methods=["POST"])
-@requires(*(CITIZEN))
-def apply(**kwargs):
-    return render_template("wip.html", title="apply")
+def _version() -> int:
+    try:
+        return int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+
+
+def _steps(app: Any) -> tuple[Any, list[dict[str, Any]]]:
+    item = services.get_item(db(), app.item_code)
+    return item, services.form_steps(item)
+
+
+def _after_step(app_id: int, n: int, last: int) -> str:
+    if request.args.get("back") == "check" or n >= last:
+        return url_for("portal.check", app_id=app_id)
+    return url_for("portal.step", app_id=app_id, n=n + 1)
+
+
+@bp.post("/services/<code>/apply")
+@requires(Role.CITIZEN)
+def apply(code: str) -> Response:
+    """Start a draft and go to its first step."""
+    app = services.start_application(db(), actor(), code, lang=current())
+    return redirect(url_for("portal.step", app_id=app.id, n=1))
 
 
 @bp.route("/applications/<int:app_id>/step/<int:n>", methods=["GET", "POST"])
-@requires(*(CITIZEN))
-def step(**kwargs):
-    return render_template("wip.html", title="step")
+@requires(Role.CITIZEN)
+def step(app_id: int, n: int) -> str | Response:
+    app = services.get_application(db(), actor(), app_id)
+    item, steps = _steps(app)
+    documents = n == len(steps) + 1 and bool(item.materials)
+    if not (1 <= n <= len(steps) or documents):
+        abort(404)
+    if app.status not in ("draft", "supplement_requested"):
+        return redirect(url_for("portal.application", app_id=app_id))
+    last = len(steps) + (1 if item.materials else 0)
+    if documents:
+        return _documents(app, item, n, last)
+    spec = steps[n - 1]
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        answers = schemaform.read(spec["fields"], request.form)
+        app = services.save_answers(db(), actor(), app_id, version=_version(), answers=answers,
+                                    step=n, lang=current())
+        errors = schemaform.errors_for(spec["fields"], app.errors_i18n)
+        if not errors:
+            return redirect(_after_step(app_id, n, last))
+    return render_template(
+        "portal/step.html", app=app, item=item, step=spec, n=n, last=last,
+        fields=schemaform.fields(spec["fields"], app, errors), errors=errors,
+    )
 
 
-@bp.route("/applications/<int:app_id>/reuse", methods=["POST"])
-@requires(*(CITIZEN))
-def reuse(**kwargs):
-    return render_template("wip.html", title="reuse")
+def _documents(app: Any, item: Any, n: int, last: int) -> str | Response:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        version = _version()
+        for m in item.materials:
+            upload = request.files.get(f"file-{m['code']}")
+            if upload is None or not upload.filename:
+                continue
+            try:
+                app = services.attach_material(
+                    db(), actor(), app.id, m["code"], filename=upload.filename,
+                    content=upload.read(), version=version)
+                version = app.version
+            except InvalidInput as e:
+                rollback()
+                errors[m["code"]] = next(iter(e.fields.values()), e.message)
+                app = services.get_application(db(), actor(), app.id)
+                break
+        if not errors:
+            missing = [m for m in item.materials if m["code"] in app.missing_materials]
+            if not missing:
+                return redirect(_after_step(app.id, n, last))
+            for m in missing:
+                errors[m["code"]] = "missing"
+    offers = {m["code"]: services.preview_evidence(db(), actor(), app.id, m["code"])
+              for m in item.materials if m.get("evidence_type")}
+    have = {m.material_code: m for m in app.materials}
+    return render_template("portal/documents.html", app=app, item=item, n=n, last=last,
+                           have=have, offers=offers, errors=errors)
+
+
+@bp.post("/applications/<int:app_id>/reuse")
+@requires(Role.CITIZEN)
+def reuse(app_id: int) -> Response:
+    """Use a certificate already held instead of uploading (after seeing it on the page)."""
+    try:
+        certificate = int(request.form.get("certificate_id", ""))
+    except ValueError:
+        abort(400)
+    app = services.get_application(db(), actor(), app_id)
+    _item, steps = _steps(app)
+    services.reuse_certificate(db(), actor(), app_id, request.form.get("material_code", ""),
+                               certificate, version=_version())
+    return redirect(url_for("portal.step", app_id=app_id, n=len(steps) + 1,
+                            **({"back": "check"} if request.args.get("back") else {})))
 
 
 @bp.route("/applications/<int:app_id>/check", methods=["GET", "POST"])
-@requires(*(CITIZEN))
-def check(**kwargs):
-    return render_template("wip.html", title="check")
+@requires(Role.CITIZEN)
+def check(app_id: int) -> str | Response:
+    app = services.get_application(db(), actor(), app_id)
+    if app.status not in ("draft", "supplement_requested"):
+        return redirect(url_for("portal.application", app_id=app_id))
+    if request.method == "POST":
+        action = "submit" if app.status == "draft" else "answer_supplement"
+        summary = services.check_answers(db(), actor(), app_id)
+        if summary["ready"]:
+            services.act(db(), actor(), app_id, action, version=_version())
+            return redirect(url_for("portal.submitted", app_id=app_id))
+    item, steps = _steps(app)
+    summary = services.check_answers(db(), actor(), app_id)
+    return render_template("portal/check.html", app=app, item=item, summary=summary,
+                           steps=steps, documents_step=len(steps) + 1,
+                           tried=request.method == "POST")
 
 
-@bp.route("/applications/<int:app_id>/submitted", methods=["GET"])
-@requires(*(CITIZEN))
-def submitted(**kwargs):
-    return render_template("wip.html", title="submitted")
-
-
-@bp.route("/my/applications", methods=["GET"])
-@requires(*(CITIZEN))
-def applications(**kwargs):
-    return render_template("wip.html", title="applications")
-
-
-@bp.route("/my/applications/<int:app_id>", methods=["GET"])
-@requires(*(CITIZEN))
-def application(**kwargs):
-    return render_template("wip.html", title="application")
-
-
-@bp.route("/my/applications/<int:app_id>/rate", methods=["POST"])
-@requires(*(CITIZEN))
-def rate(**kwargs):
-    return render_template("wip.html", title="rate")
+@bp.get("/applications/<int:app_id>/submitted")
+@requires(Role.CITIZEN)
+def submitted(app_id: int) -> str:
+    app = services.get_application(db(), actor(), app_id)
+    return render_template("portal/submitted.html", app=app)

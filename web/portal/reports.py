@@ -1,32 +1,47 @@
-"""(being built)"""
+"""Citizens report a problem with a pin on the map, and follow their reports."""
 
-from flask import render_template
+from __future__ import annotations
 
-from web.access import *  # noqa: F403
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from core.identity.roles import Role
+from plugins.grid import api as grid
+from web import reporting
+from web.auth import actor, requires
+from web.database import db
+from web.paging import Page
 from web.portal import bp
-from web.access import public
-from web.auth import requires
+from web.portal.forms import ReportForm
 
 
 @bp.route("/report", methods=["GET", "POST"])
-@requires(*(CITIZEN))
-def report(**kwargs):
-    return render_template("wip.html", title="report")
+@requires(Role.CITIZEN)
+def report() -> str | Response:
+    form = ReportForm()
+    form.item_code.choices = reporting.item_choices(citizen=True)
+    if form.validate_on_submit():
+        event = reporting.submit(form)
+        if event is not None:
+            flash(_("Thank you. Your report %(ref)s has been received.", ref=event.ref),
+                  "success")
+            return redirect(url_for("portal.report_detail", event_id=event.id))
+    return render_template("portal/report.html", form=form, **reporting.map_context())
 
 
-@bp.route("/my/reports", methods=["GET"])
-@requires(*(CITIZEN))
-def reports(**kwargs):
-    return render_template("wip.html", title="reports")
+@bp.get("/my/reports")
+@requires(Role.CITIZEN)
+def reports() -> str:
+    page = Page.from_request(size=20)
+    result = grid.list_events(db(), actor(), mine=True, page=page.number, per_page=page.size)
+    return render_template("portal/reports.html", result=result,
+                           page=page.with_total(result.total))
 
 
-@bp.route("/my/reports/<int:event_id>", methods=["GET"])
-@requires(*(CITIZEN))
-def report_detail(**kwargs):
-    return render_template("wip.html", title="report_detail")
-
-
-@bp.route("/my/profile", methods=["GET"])
-@requires(*(CITIZEN))
-def profile(**kwargs):
-    return render_template("wip.html", title="profile")
+@bp.get("/my/reports/<int:event_id>")
+@requires(Role.CITIZEN)
+def report_detail(event_id: int) -> str:
+    event = grid.get_event(db(), actor(), event_id)
+    return render_template("portal/report_detail.html", event=event,
+                           timeline=grid.timeline(db(), actor(), event_id))

@@ -1,0 +1,66 @@
+"""Reporting an event, shared by the citizen portal and the grid worker's console: the item
+choices, the little map to put a pin on, and the call to ``plugins.grid.api.report``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from sqlalchemy import select
+
+from core.areas.models import Area
+from core.errors import InvalidInput
+from plugins.grid import api as grid
+from web.auth import actor
+from web.database import db, rollback
+from web.i18n import localized
+
+MAX_PHOTOS = 5
+
+
+def item_choices(citizen: bool = False) -> list[tuple[str, str]]:
+    """``(code, label)`` of the event items, grouped by category in the label."""
+    out = [("", "—")]
+    for item in grid.items(db()):
+        if citizen and not getattr(item, "citizen", True):
+            continue
+        out.append((item.code, f"{item.code} {localized(item)}"))
+    return out
+
+
+def map_context() -> dict[str, Any]:
+    """Where the pin map opens: the user's own area, else the city."""
+    who = actor()
+    code = who.scope_code
+    area = db().get(Area, code) if code else None
+    if area is None or area.min_lon is None:
+        area = db().scalar(select(Area).where(Area.level == 0).limit(1))
+    bbox = [area.min_lon, area.min_lat, area.max_lon, area.max_lat] if area else None
+    return {"pin_bbox": bbox, "tile_url": current_app.config["MAP_TILE_URL"]}
+
+
+def photos() -> list[tuple[str, bytes]]:
+    files = [f for f in request.files.getlist("photos") if f and f.filename][:MAX_PHOTOS]
+    return [(f.filename or "photo.jpg", f.read()) for f in files]
+
+
+def submit(form: Any, **extra: Any) -> Any | None:
+    """Report the event; on an ``InvalidInput`` put the messages on the form and return None."""
+    try:
+        return grid.report(
+            db(), actor(), item_code=form.item_code.data, description=form.description.data,
+            lon=float(form.lon.data), lat=float(form.lat.data),
+            address=form.address.data or None, photos=photos(), **extra,
+        )
+    except InvalidInput as e:
+        rollback()
+        for name, message in (e.fields or {}).items():
+            target = {"location": "lon"}.get(name, name)
+            field = getattr(form, target, None)
+            if field is not None:
+                field.errors = [*field.errors, message]
+            else:
+                form.form_errors.append(message)
+        if not e.fields:
+            form.form_errors.append(e.message)
+        return None
