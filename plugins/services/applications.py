@@ -38,6 +38,12 @@ def item_dict(session: Session, code: str) -> dict[str, Any]:
     return row.data
 
 
+def rule_item(item: Mapping[str, Any], app: Application) -> dict[str, Any]:
+    """The item as handed to ``catalog_validate_application``: ``area_code`` is the area the
+    application is handled in (so a district's rule can apply to its own applications)."""
+    return {**item, "area_code": app.area_code}
+
+
 def applicant_party(session: Session, app: Application) -> Party:
     if app.organisation_id is not None:
         o = session.get(Organisation, app.organisation_id)
@@ -199,7 +205,7 @@ def save(
     before = {"answers": dict(app.form_data or {}), **snapshot(app)}
     answers = forms.coerce(item, answers)
     checked = forms.check(
-        item, answers, kept=app.form_data, require=require,
+        rule_item(item, app), answers, kept=app.form_data, require=require,
         rules=Platform.of(session).hook.catalog_validate_application,
         applicant=applicant_party(session, app),
     )
@@ -221,7 +227,7 @@ def full_check(session: Session, app: Application) -> dict[str, dict[str, str]]:
     """Every problem that stops submission: form fields, cross-field rules, materials."""
     item = item_dict(session, app.item_code)
     checked = forms.check(
-        item, {}, kept=app.form_data, require=None,
+        rule_item(item, app), {}, kept=app.form_data, require=None,
         rules=Platform.of(session).hook.catalog_validate_application,
         applicant=applicant_party(session, app),
     )
