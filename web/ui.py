@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.identity.roles import Role
+from web.i18n import text
 
 # (endpoint, label, roles that see it); None = everyone, () = any logged-in user
 NAV: tuple[tuple[str, Any, tuple[Role, ...] | None], ...] = (
@@ -28,6 +29,23 @@ NAV: tuple[tuple[str, Any, tuple[Role, ...] | None], ...] = (
     ("map.dashboard", _l("Dashboard"), (Role.COMMANDER, Role.ADMIN, Role.CLERK)),
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
 )
+
+BOX_LABELS: dict[str, Any] = {
+    "to_register": _l("To register"), "to_dispatch": _l("To dispatch"),
+    "to_verify": _l("To verify"), "overdue": _l("Overdue"), "whistles": _l("Whistles"),
+    "escalations": _l("Escalations"), "escalated": _l("Escalations"),
+    "mine": _l("My events"), "my_events": _l("My events"), "reported": _l("My events"),
+    "to_handle": _l("To handle"), "my_tasks": _l("My tasks"), "tasks": _l("My tasks"),
+    "to_accept": _l("To accept"), "handling": _l("Being handled"),
+    "returned": _l("Returned"), "extensions": _l("Extensions to approve"),
+    "to_approve": _l("To approve"), "backlog": _l("Backlog"), "rework": _l("Rework"),
+}
+
+SERVICE_STEPS: dict[str, Any] = {
+    "start": _l("Started"), "save": _l("Answers saved"), "attach": _l("Document added"),
+    "reuse": _l("Certificate reused"), "attach_material": _l("Document added"),
+    "reuse_certificate": _l("Certificate reused"),
+}
 
 DEADLINE_CLASSES = {"green": "ok", "yellow": "warn", "red": "late", "grey": "done", None: "none"}
 
@@ -77,8 +95,23 @@ def deadline_class(colour: str | None) -> str:
     return "deadline-" + DEADLINE_CLASSES.get(colour, "none")
 
 
+def box_labels() -> dict[str, Any]:
+    return BOX_LABELS
+
+
+def service_step(action: str) -> str:
+    """The label of a step in an application's timeline."""
+    from plugins.services import api as services
+
+    spec = services.ACTIONS.get(action)
+    if spec:
+        return text(spec.get("label"))
+    return str(SERVICE_STEPS.get(action, action.replace("_", " ")))
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(nav_items=nav_items, url_with=url_with, Role=Role)
+    app.jinja_env.globals.update(nav_items=nav_items, url_with=url_with, Role=Role,
+                                 box_labels=box_labels, service_step=service_step)
     app.jinja_env.filters.update(when=when, deadline_class=deadline_class)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -106,6 +106,6 @@ def catalog() -> str:
     page = Page.from_request()
     result = services.search_items(
         db(), q=request.args.get("q") or None, level=request.args.get("level") or None,
-        limit=page.size, offset=page.offset,
+        page=page.number, per_page=page.size,
     )
     return render_template("admin/catalog.html", result=result, page=page)

@@ -1,49 +1,156 @@
-"""(being built)"""
+"""Grid governance in the console: each role's inbox, reporting on patrol, the event list
+(filter, sort, page, export) and an event's page with its timeline, photos, place, deadline
+and the actions this user may take now."""
 
-from flask import render_template
+from __future__ import annotations
 
-from web.access import *  # noqa: F403
-from web.auth import requires
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from core.errors import Conflict, InvalidInput, InvalidTransition
+from plugins.grid import api as grid
+from web import actionforms, exports, reporting
+from web.access import CITIZEN, EVENT_STAFF, INBOX, REPORTERS
+from web.auth import actor, requires
 from web.console import bp
+from web.console.forms import PatrolReportForm
+from web.database import db, rollback
+from web.i18n import text
+from web.paging import Page
+
+SORTS = ("-reported", "reported", "due", "-due", "status")
 
 
-@bp.route("/inbox", methods=["GET"])
-@requires(*(INBOX))
-def inbox(**kwargs):
-    return render_template("wip.html", title="inbox")
+def _filters() -> dict[str, object]:
+    args = request.args
+    sort = args.get("sort") or "-reported"
+    return {
+        "status": args.get("status") or None,
+        "item_code": args.get("item") or None,
+        "area": args.get("area") or None,
+        "overdue": {"1": True, "0": False}.get(args.get("overdue", "")),
+        "q": (args.get("q") or "").strip() or None,
+        "sort": sort if sort in SORTS else "-reported",
+    }
+
+
+@bp.get("/")
+@bp.get("/inbox")
+@requires(*INBOX)
+def inbox() -> str:
+    lists = grid.inbox(db(), actor())
+    boxes = list(lists)
+    box = request.args.get("box") or (boxes[0] if boxes else "")
+    if box not in lists:
+        box = boxes[0] if boxes else ""
+    return render_template("console/inbox.html", lists=lists, box=box, boxes=boxes,
+                           current=lists.get(box))
 
 
 @bp.route("/report", methods=["GET", "POST"])
-@requires(*(REPORTERS))
-def report(**kwargs):
-    return render_template("wip.html", title="report")
+@requires(*REPORTERS)
+def report() -> str | Response:
+    """Report on patrol: item, description, a pin, photos; optionally handled on the spot."""
+    form = PatrolReportForm()
+    form.item_code.choices = reporting.item_choices()
+    if form.validate_on_submit():
+        event = reporting.submit(form, self_handle=bool(form.self_handle.data),
+                                 handled_note=form.handled_note.data or None)
+        if event is not None:
+            flash(_("Event %(ref)s reported.", ref=event.ref), "success")
+            return redirect(url_for("console.event", event_id=event.id))
+    return render_template("console/report.html", form=form, **reporting.map_context())
 
 
-@bp.route("/events", methods=["GET"])
-@requires(*(EVENT_STAFF))
-def events(**kwargs):
-    return render_template("wip.html", title="events")
+@bp.get("/events")
+@requires(*EVENT_STAFF)
+def events() -> str:
+    page = Page.from_request()
+    filters = _filters()
+    result = grid.list_events(db(), actor(), page=page.number, per_page=page.size, **filters)
+    return render_template("console/events.html", result=result, filters=filters,
+                           page=page.with_total(result.total), statuses=grid.STATUSES)
 
 
-@bp.route("/events/export.<fmt>", methods=["GET"])
-@requires(*(EVENT_STAFF))
-def events_export(**kwargs):
-    return render_template("wip.html", title="events_export")
+@bp.get("/events/export.<fmt>")
+@requires(*EVENT_STAFF)
+def events_export(fmt: str) -> Response:
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    who, filters = actor(), _filters()
+    rows = (
+        (e.ref, e.item_code, text(e.item_name), text(e.status_label), e.grid_code,
+         e.address, e.reported_at, e.due_at, "yes" if e.overdue else "", e.department_code)
+        for e in exports.paged(lambda p, n: grid.list_events(
+            db(), who, page=p, per_page=n, **filters).items)
+    )
+    header = [_("Reference"), _("Item code"), _("Item"), _("Status"), _("Grid"), _("Address"),
+              _("Reported"), _("Deadline"), _("Overdue"), _("Department code")]
+    return exports.respond(fmt, "events", header, rows)
 
 
-@bp.route("/events/<int:event_id>", methods=["GET"])
-@requires(*(EVENT_STAFF))
-def event(**kwargs):
-    return render_template("wip.html", title="event")
+def _render_event(event_id: int, failed: actionforms.ActionForm | None = None,
+                  status: int = 200) -> tuple[str, int]:
+    who = actor()
+    event = grid.get_event(db(), who, event_id)
+    names = grid.available_actions(db(), who, event_id)
+    forms = actionforms.build(grid.ACTIONS, names, choices=_choices(event, names))
+    if failed is not None:
+        forms = [failed if f.action == failed.action else f for f in forms]
+    return render_template(
+        "console/event.html", event=event, forms=forms,
+        timeline=grid.timeline(db(), who, event_id),
+    ), status
 
 
-@bp.route("/events/<int:event_id>/act", methods=["POST"])
-@requires(*(EVENT_STAFF))
-def event_act(**kwargs):
-    return render_template("wip.html", title="event_act")
+def _choices(event: object, names: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Choices the metadata cannot know in advance (the departments to dispatch to)."""
+    if "dispatch" not in names and "redispatch" not in names:
+        return {}
+    options = grid.dispatch_options(db(), actor(), event.id)  # type: ignore[attr-defined]
+    return {"department_code": [(o.code, text(o.name)) for o in options]}
 
 
-@bp.route("/photos/<int:event_id>/<name>", methods=["GET"])
+@bp.get("/events/<int:event_id>")
+@requires(*EVENT_STAFF)
+def event(event_id: int) -> tuple[str, int]:
+    return _render_event(event_id)
+
+
+@bp.post("/events/<int:event_id>/act")
+@requires(*EVENT_STAFF)
+def event_act(event_id: int) -> Response | tuple[str, int]:
+    """Take one action from the event page (the generic, metadata-built form)."""
+    name = request.form.get("action", "")
+    if name not in grid.ACTIONS:
+        abort(400)
+    try:
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+    form = actionforms.build(grid.ACTIONS, [name])[0]
+    values = actionforms.read(form, request.form, request.files)
+    if "photos" in values:
+        values["photos"] = [(f.filename or "photo.jpg", f.read()) for f in values["photos"]]
+    if not form.errors:
+        try:
+            grid.act(db(), actor(), event_id, name, version=version, **values)
+        except InvalidInput as e:
+            rollback()
+            form.errors.update(e.fields or {"": e.message})
+        except (Conflict, InvalidTransition):
+            raise
+        else:
+            flash(_("Done: %(action)s.", action=form.label), "success")
+            return redirect(url_for("console.event", event_id=event_id))
+    return _render_event(event_id, failed=form, status=422)
+
+
+@bp.get("/photos/<int:event_id>/<name>")
 @requires(*(EVENT_STAFF | CITIZEN))
-def photo(**kwargs):
-    return render_template("wip.html", title="photo")
+def photo(event_id: int, name: str) -> Response:
+    """A photo of an event, only for those who may see the event."""
+    found = grid.photo(db(), actor(), event_id, name)
+    return send_file(found.path, mimetype=found.content_type, max_age=3600,
+                     conditional=True)

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from core.identity.roles import Actor
+from core.identity.roles import Actor, Role
+from core.platform import Platform
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 28, 36
@@ -90,14 +93,77 @@ def layout(series: Series) -> Layout:
     return out
 
 
-def _days_labels(rows: Sequence[Any]) -> list[str]:
-    return [str(getattr(r, "day", r.get("day") if isinstance(r, dict) else r))[5:10]
-            for r in rows]
-
-
 def _get(row: Any, key: str) -> float:
     value = row.get(key) if isinstance(row, dict) else getattr(row, key, 0)
     return float(value or 0)
 
 
-SeriesFn = Callable[[Session, Actor, str, int], Series | None]
+SeriesFn = Callable[[str, Session, Actor, str, int], "Series | None"]
+
+
+def buckets(now: dt.datetime, days: int, tz: Any) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Week-long (or day-long, for short periods) windows ending now, oldest first."""
+    width = dt.timedelta(days=1 if days <= 14 else 7)
+    n = max(1, min(26 if width.days == 7 else 14, -(-days // width.days)))
+    end = now.astimezone(tz).replace(hour=0, minute=0, second=0, microsecond=0) + \
+        dt.timedelta(days=1)
+    return [(end - width * (n - i), end - width * (n - i - 1)) for i in range(n)]
+
+
+def _label(start: dt.datetime) -> str:
+    return f"{start.month}/{start.day}"
+
+
+def service_series(name: str, session: Session, who: Actor, area: str, days: int
+                   ) -> Series | None:
+    from plugins.services import api as services
+
+    platform = Platform.of(session)
+    windows = buckets(platform.now(), days, platform.tz)
+    rows = [services.statistics(session, who, start=a, end=b)["totals"] for a, b in windows]
+    labels = [_label(a) for a, _ in windows]
+    if name == "applications":
+        return Series(_l("Applications submitted"), labels,
+                      [float(r["applications"]) for r in rows])
+    if name == "service_on_time":
+        return Series(_l("Decided on time (%)"), labels,
+                      [round(100 * (r["on_time_rate"] or 0), 1) for r in rows], kind="line",
+                      percent=True)
+    return None
+
+
+def event_series(name: str, session: Session, who: Actor, area: str, days: int
+                 ) -> Series | None:
+    from plugins.grid import api as grid
+
+    platform = Platform.of(session)
+    windows = buckets(platform.now(), days, platform.tz)
+    rows = [grid.statistics(session, who, area=area, start=a, end=b) for a, b in windows]
+    labels = [_label(a) for a, _ in windows]
+    if name == "events":
+        return Series(_l("Events reported and closed"), labels,
+                      [float(_get(r, "reported")) for r in rows], kind="line",
+                      second=[float(_get(r, "closed")) for r in rows],
+                      legend=(_l("Reported"), _l("Closed")))
+    if name == "event_on_time":
+        return Series(_l("Closed on time (%)"), labels,
+                      [round(100 * (_get(r, "on_time_close_rate")), 1) for r in rows],
+                      kind="line", percent=True)
+    return None
+
+
+CHARTS: dict[str, tuple[SeriesFn, frozenset[Role]]] = {
+    "applications": (service_series, frozenset({Role.CLERK, Role.ADMIN})),
+    "service_on_time": (service_series, frozenset({Role.CLERK, Role.ADMIN})),
+    "events": (event_series, frozenset({Role.COMMANDER, Role.ADMIN})),
+    "event_on_time": (event_series, frozenset({Role.COMMANDER, Role.ADMIN})),
+}
+
+
+def series_for(name: str, session: Session, who: Actor, area: str, days: int
+               ) -> Series | None:
+    """The named chart's series, if ``who`` may see it."""
+    found = CHARTS.get(name)
+    if found is None or not who.has_role(*found[1]):
+        return None
+    return found[0](name, session, who, area, days)

@@ -5,6 +5,7 @@ Scope: a viewer starts at their own area and can never ask for an area outside i
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
@@ -13,9 +14,10 @@ from core.areas.codes import Level, level_of
 from core.errors import InvalidInput
 from core.identity.roles import Role
 from plugins.grid import api as grid
+from plugins.services import api as services
 from web.access import DASHBOARD, MAP_VIEWERS
 from web.auth import actor, requires
-from web.database import db
+from web.database import db, platform
 from web.i18n import localized
 from web.map import bp, charts, geo
 
@@ -98,19 +100,25 @@ def pins() -> Response:
 @bp.get("/dashboard")
 @requires(*DASHBOARD)
 def dashboard() -> str:
+    """Figures for the period and charts of them over time (SVG drawn on the server)."""
     who = actor()
     code = _area(request.args.get("area"))
     days = _days()
+    end = platform().now()
+    start = end - dt.timedelta(days=days)
     event_stats = service_stats = None
     if who.has_role(Role.COMMANDER, Role.ADMIN):
-        event_stats = grid.statistics(db(), who, area=code, days=days)
+        event_stats = grid.statistics(db(), who, area=code, start=start, end=end)
     if who.has_role(Role.CLERK, Role.ADMIN):
-        from plugins.services import api as services
-
-        service_stats = services.statistics(db(), who, area=code, days=days)
+        service_stats = services.statistics(db(), who, start=start, end=end)["totals"]
+    drawn = []
+    for name in charts.CHARTS:
+        series = charts.series_for(name, db(), who, code, days)
+        if series is not None:
+            drawn.append((name, charts.layout(series)))
     return render_template(
         "map/dashboard.html", code=code, days=days, event_stats=event_stats,
-        service_stats=service_stats, area=geo.area_info(db(), code),
+        service_stats=service_stats, area=geo.area_info(db(), code), charts=drawn,
     )
 
 

@@ -20,10 +20,10 @@ from core.platform import Platform
 from web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
+
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PASSWORD = "jinzhi-demo"
+
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -89,17 +89,3 @@ def new_page(browser: Any, live_server: str) -> Iterator[Any]:
     yield make
     for ctx in contexts:
         ctx.close()
-
-
-def shot(page: Any, name: str) -> None:
-    """Save a full-page screenshot as a test artifact."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def login(page: Any, username: str) -> None:
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()

@@ -1,0 +1,28 @@
+"""Helpers for the browser tests: screenshots as artifacts, logging in and out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+SHOTS = Path(__file__).resolve().parents[3] / "artifacts" / "screenshots"
+PASSWORD = "jinzhi-demo"
+
+
+def shot(page: Any, name: str) -> None:
+    """Save a full-page screenshot as a test artifact."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def login(page: Any, username: str) -> None:
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def logout(page: Any) -> None:
+    page.locator("header form button[type=submit]").click()
+    page.wait_for_load_state()
