@@ -120,10 +120,8 @@ def test_access_matrix(app: Flask, samples: dict[str, Any], user: str) -> None:
         url, methods = _url(app, endpoint, samples)
         for method in methods:
             expected = _expected(endpoint, user, method)
-            if method == "GET":
-                r = client.get(url)
-            else:
-                r = client.post(url, data={"csrf_token": token})
+            data = {"csrf_token": token}
+            r = client.get(url) if method == "GET" else client.post(url, data=data)
             status = r.status_code
             if status == 302 and user != "anonymous" and "/login" in r.headers["Location"]:
                 status = 401  # sent to log in although logged in: never right
