@@ -17,11 +17,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from web.i18n import text
 
 LONG = {"longtext", "note", "reason", "answer", "comment"}
+CHOICE_LABELS: dict[str, Any] = {
+    "mail": _l("by post"), "pickup": _l("pick up"), "electronic": _l("electronically"),
+}
 
 
 @dataclass
@@ -84,7 +88,8 @@ def _field(name: str, spec: Mapping[str, Any], extra: Mapping[str, list[tuple[st
         if isinstance(c, Mapping):
             options.append((str(c.get("value")), text(c.get("label")) or str(c.get("value"))))
         else:
-            options.append((str(c), text((spec.get("choice_labels") or {}).get(c)) or str(c)))
+            label = text((spec.get("choice_labels") or {}).get(c)) or CHOICE_LABELS.get(c, c)
+            options.append((str(c), str(label)))
     if name in extra:
         options = list(extra[name])
     return ActionField(

@@ -1,0 +1,104 @@
+"""The citizen portal: catalog and guides for everyone; applying one step per page with an
+error summary, check your answers, confirmation; my applications; rating."""
+
+from __future__ import annotations
+
+import re
+
+from webclient import csrf_token, do_login, post
+
+ITEM = "civil.residence-certificate"
+
+
+def _version(html: str) -> str:
+    m = re.search(r'name="version" value="(\d+)"', html)
+    assert m, "no version field"
+    return m.group(1)
+
+
+def _start(client) -> str:
+    r = post(client, f"/services/{ITEM}/apply", token_from=f"/services/{ITEM}")
+    assert r.status_code == 302
+    return r.headers["Location"]
+
+
+def test_catalog_search_and_guide_are_public(client):
+    html = client.get("/services?q=居住").get_data(as_text=True)
+    assert f'href="/services/{ITEM}"' in html
+    guide = client.get(f"/services/{ITEM}").get_data(as_text=True)
+    assert "承诺时限" in guide and "登录后申请" in guide
+
+
+def test_catalog_filters_by_level(client):
+    html = client.get("/services?level=city").get_data(as_text=True)
+    assert f'href="/services/{ITEM}"' not in html  # a street-level item
+
+
+def test_unknown_item_is_404(client):
+    assert client.get("/services/no.such-item").status_code == 404
+
+
+def test_step_errors_have_a_summary_linked_to_fields(client, login):
+    login(client, "citizen1")
+    step1 = _start(client)
+    html = client.get(step1).get_data(as_text=True)
+    r = client.post(step1, data={"csrf_token": csrf_token(client, step1),
+                                 "version": _version(html), "phone": "123"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'class="error-summary"' in html
+    assert 'href="#answer-phone"' in html and 'id="answer-phone-error"' in html
+    assert 'aria-describedby="answer-phone-hint answer-phone-error"' in html
+    assert "<title>错误：" in html
+
+
+def test_apply_check_submit_and_see_it_listed(client, login):
+    login(client, "citizen1")
+    step1 = _start(client)
+    html = client.get(step1).get_data(as_text=True)
+    r = client.post(step1, data={
+        "csrf_token": csrf_token(client, step1), "version": _version(html),
+        "address": "西青区中北镇星光路12号", "purpose": "孩子入学需要", "phone": "13812345678"})
+    assert r.status_code == 302
+    step2 = r.headers["Location"]
+    html = client.get(step2).get_data(as_text=True)
+    r = client.post(step2, data={"csrf_token": csrf_token(client, step2),
+                                 "version": _version(html), "delivery_method": "electronic"})
+    check = r.headers["Location"]
+    assert check.endswith("/check")
+    html = client.get(check).get_data(as_text=True)
+    assert "13812345678" in html and "修改" in html
+    r = client.post(check, data={"csrf_token": csrf_token(client, check),
+                                 "version": _version(html)})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/submitted")
+    done = client.get(r.headers["Location"]).get_data(as_text=True)
+    ref = re.search(r'id="reference">([^<]+)<', done).group(1)
+    assert ref in client.get("/my/applications").get_data(as_text=True)
+
+
+def test_stale_version_is_a_conflict_not_a_lost_update(client, login):
+    login(client, "citizen1")
+    step1 = _start(client)
+    html = client.get(step1).get_data(as_text=True)
+    version = _version(html)
+    form = {"csrf_token": csrf_token(client, step1), "version": version,
+            "address": "西青区中北镇星光路12号", "purpose": "孩子入学需要",
+            "phone": "13812345678"}
+    assert client.post(step1, data=form).status_code == 302
+    r = client.post(step1, data=form)  # the same, now stale, version
+    assert r.status_code == 409 and "他人已先修改" in r.get_data(as_text=True)
+
+
+def test_another_citizens_application_is_not_found(client, login, platform):
+    login(client, "citizen1")
+    step1 = _start(client)
+    app_id = re.search(r"/applications/(\d+)/", step1).group(1)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert do_login(client, "clerk.d1").status_code == 302
+    # a clerk is not the applicant: the portal's pages refuse them outright
+    assert client.get(f"/applications/{app_id}/step/1").status_code == 403
+
+
+def test_profile_shows_the_data_use_slot(client, login):
+    login(client, "citizen1")
+    html = client.get("/my/profile").get_data(as_text=True)
+    assert "谁使用了我的数据" in html
