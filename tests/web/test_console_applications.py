@@ -8,11 +8,11 @@ import re
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
+from webclient import csrf_token
 
 from core.identity.accounts import load_actor
 from core.identity.models import Account
 from plugins.services import api as services
-from webclient import csrf_token
 
 ITEM = "civil.residence-certificate"
 
