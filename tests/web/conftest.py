@@ -10,38 +10,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from webclient import do_login
 
 from core.platform import Platform
 from web import create_app
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _sqlite_savepoints(seeded_engine: Engine) -> None:
-    """Make the shared ``platform`` fixture's rollback real on SQLite.
-
-    pysqlite does not emit BEGIN for the outer transaction, so the fixture's RELEASE SAVEPOINT
-    commits for good (SQLAlchemy's "Serializable isolation / Savepoints" recipe fixes it).
-    Applied only when the engine does not already begin transactions itself.
-    """
-    if seeded_engine.dialect.name != "sqlite":
-        return
-    with seeded_engine.connect() as conn:
-        conn.exec_driver_sql("SELECT 1")
-        if conn.connection.dbapi_connection.in_transaction:
-            return
-
-    @event.listens_for(seeded_engine, "connect")
-    def _no_implicit(dbapi_connection, _record):  # type: ignore[no-untyped-def]
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(seeded_engine, "begin")
-    def _begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN")
-
-    seeded_engine.dispose()
 
 
 @pytest.fixture
