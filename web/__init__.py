@@ -18,7 +18,7 @@ from core.platform import Platform
 
 def create_app(config: Mapping[str, Any] | None = None, platform: Platform | None = None) -> Flask:
     """Build the web app. ``config`` overrides Flask settings (tests); ``platform`` is reused."""
-    from web import access, assets, auth, database, errors, i18n, settings, ui
+    from web import access, assets, auth, database, errors, headers, i18n, settings, ui
     from web.admin import bp as admin_bp
     from web.console import bp as console_bp
     from web.map import bp as map_bp
@@ -36,6 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None, platform: Platform | Non
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
     assets.init_app(app)
     ui.init_app(app)
     for bp in (console_bp, portal_bp, map_bp, admin_bp):

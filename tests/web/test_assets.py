@@ -40,3 +40,9 @@ def test_tile_url_is_empty_by_default_and_configurable(app, platform, client):
     do_login(tiled, "commander.d1")
     html = tiled.get("/map/").get_data(as_text=True)
     assert 'data-tile-url="https://tiles.example/{z}/{x}/{y}.png"' in html
+
+
+def test_content_security_policy_allows_only_this_server(client):
+    policy = client.get("/login").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "http" not in policy
+    assert client.get("/login").headers["X-Frame-Options"] == "DENY"
