@@ -107,7 +107,7 @@ def search(
 ) -> tuple[list[Item], int]:
     """One page of matching items (best first) and the total number of matches."""
     stmt, order = matching(session, filtered(select(Item), **filters), q)
-    total = session.scalar(stmt.with_only_columns(func.count()).order_by(None)) or 0
+    total = session.scalar(stmt.with_only_columns(func.count(Item.id)).order_by(None)) or 0
     rows = session.scalars(
         stmt.order_by(order, Item.code).limit(per_page).offset((page - 1) * per_page)
     ).all()
