@@ -44,6 +44,8 @@ class Locator:
     def __init__(self, codes: list[str], polygons: np.ndarray) -> None:
         self.codes = np.array(codes, dtype=object)
         self._code_set = set(codes)
+        # Location of each grid, built on first use (locate() is on every request's path).
+        self._locations: list[Location | None] = [None] * len(codes)
         self.tree = shapely.STRtree(polygons)
         self.bounds = shapely.total_bounds(polygons) if len(polygons) else None
 
@@ -64,22 +66,35 @@ class Locator:
     def locate(self, lon: float, lat: float) -> Location:
         """The grid containing the point; ``InvalidInput`` if it is outside the city."""
         _check_coords(lon, lat)
-        hits = self.tree.query(shapely.Point(lon, lat), predicate="intersects")
-        if len(hits) == 0:
+        # shapely.points((x, y)) is the cheapest way to a point geometry (faster than Point()).
+        hits = self.tree.query(shapely.points((lon, lat)), predicate="intersects")
+        if len(hits) == 1:
+            i = int(hits[0])
+        elif len(hits) == 0:
             raise InvalidInput(
                 f"the point (lon {lon}, lat {lat}) is outside the city's grids",
                 fields={"location": "pick a point inside the city"},
             )
-        return Location.of_grid(self.codes[hits.min()])
+        else:  # on a shared edge: the lowest index, like locate_many()
+            i = int(hits.min())
+        loc = self._locations[i]
+        if loc is None:
+            loc = self._locations[i] = Location.of_grid(self.codes[i])
+        return loc
 
     def locate_many(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
         """Grid codes for many points at once; ``None`` where a point is outside the city."""
         points = shapely.points(np.asarray(lons, float), np.asarray(lats, float))
         point_idx, tree_idx = self.tree.query(points, predicate="intersects")
         out = np.full(len(points), None, dtype=object)
-        # On a shared edge a point touches two grids: keep the lowest index, like locate().
-        order = np.lexsort((tree_idx, point_idx))[::-1]
-        out[point_idx[order]] = self.codes[tree_idx[order]]
+        # Results come grouped by point, in input order. On a shared edge a point touches two
+        # grids: keep the lowest index, like locate() (sorting only when that happens).
+        if len(point_idx) > 1 and (point_idx[1:] == point_idx[:-1]).any():
+            order = np.lexsort((tree_idx, point_idx))
+            point_idx, tree_idx = point_idx[order], tree_idx[order]
+            first = np.concatenate(([True], point_idx[1:] != point_idx[:-1]))
+            point_idx, tree_idx = point_idx[first], tree_idx[first]
+        out[point_idx] = self.codes[tree_idx]
         return out
 
     def grid(self, code: str) -> Location:
