@@ -163,7 +163,7 @@ def _idle_expiry() -> None:
     """End a session idle for longer than ``SESSION_IDLE_MINUTES``."""
     from flask import current_app
 
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if request.endpoint in ("static", "assets.leaflet") or not current_user.is_authenticated:
         return
     now = int(time.time())
     limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
@@ -186,6 +186,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     limiter = Limiter(get_remote_address, app=app, default_limits=[])
     app.extensions["jinzhi_limiter"] = limiter
-    app.view_functions["auth.login"] = limiter.limit(
+    view = limiter.limit(
         lambda: app.config["LOGIN_RATE_LIMIT"], key_func=_rate_key, methods=["POST"]
     )(app.view_functions["auth.login"])
+    # and per address, whatever the username (password spraying)
+    app.view_functions["auth.login"] = limiter.limit(
+        lambda: app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], methods=["POST"]
+    )(view)

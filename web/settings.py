@@ -23,7 +23,8 @@ def defaults(config: Config) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": config.upload_max_bytes * 5,
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
-        "LOGIN_RATE_LIMIT": "5 per minute",
+        "LOGIN_RATE_LIMIT": "5 per minute",  # per address and username
+        "LOGIN_RATE_LIMIT_PER_ADDRESS": "30 per minute",
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAP_TILE_URL": config.extra.get("map_tile_url", ""),
         "MAP_TILE_ATTRIBUTION": config.extra.get("map_tile_attribution", ""),
