@@ -104,3 +104,16 @@ def actor(session: Session, username: str) -> Actor:
     found = load_actor(session, account_id)
     assert found is not None
     return found
+
+
+@pytest.fixture
+def tiny_plugin():
+    """``tests/plugins/tiny_plugin.py``: a minimal district plugin, loaded as a module."""
+    import importlib.util
+
+    path = Path(__file__).parent / "plugins" / "tiny_plugin.py"
+    spec = importlib.util.spec_from_file_location("tiny_plugin", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
