@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask
@@ -32,7 +33,18 @@ MAP_VIEWERS = frozenset({WORKER, COMMANDER, HANDLER, ADMIN})
 DASHBOARD = frozenset({COMMANDER, CLERK, ADMIN})
 ADMINS = frozenset({ADMIN})
 
-MATRIX: dict[str, frozenset[Role] | None] = {
+
+
+@dataclass(frozen=True)
+class ApiAccess:
+    """An endpoint of the public APIs (``web/api``, ``web/open311``). Callers are API keys and
+    tokens with a scope, not logged-in roles (``scope`` None: anyone; the view checks the
+    rest): ``tests/web/api`` walks these endpoints with every kind of credential."""
+
+    scope: str | None
+
+
+MATRIX: dict[str, frozenset[Role] | ApiAccess | None] = {
     "static": PUBLIC,
     "assets.leaflet": PUBLIC,
     "i18n.set_language": PUBLIC,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask, Response, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import Map, Rule
 
 from core.errors import JinzhiError
@@ -76,9 +76,12 @@ def not_found(rest: str = "") -> Response:
     """Any other path or method under the prefix: a 404 or 405 problem, never an HTML page."""
     try:
         _known_rules().bind("").match(request.path, request.method)
-    except HTTPException as e:
+    except MethodNotAllowed as e:
         return from_http(e)
-    return problem(404, f"there is no {request.path}")
+    except HTTPException:
+        pass
+    return problem(404, f"there is no {request.path}; the operations are listed at "
+                        f"{bp.url_prefix}/docs")
 
 
 not_found.roles = ApiAccess(None)  # type: ignore[attr-defined]
@@ -100,11 +103,7 @@ from web.api import (  # noqa: E402  - each module declares its operations on ``
     areas,
     catalog,
     docs,
-    events,
     keys,
-    profiles,
-    statistics,
 )
 
-__all__ = ["api", "applications", "areas", "bp", "catalog", "docs", "events", "keys",
-           "profiles", "statistics"]
+__all__ = ["api", "applications", "areas", "bp", "catalog", "docs", "keys"]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -99,11 +98,6 @@ def local(value: dt.datetime | None) -> dt.datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(platform().tz)
-
-
-Localised = dict[str, str]
-Sort = Literal
-Instant = AwareDatetime
 
 
 def texts(value: Any) -> dict[str, str]:
