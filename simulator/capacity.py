@@ -1,0 +1,505 @@
+"""Capacity mode: a fast queueing model of the city's grid events and service applications.
+
+An event is reported in a community. Items the grid worker may solve on the spot (自处) are,
+with the scenario's probability, handled by the community's grid workers. Otherwise the
+community's commanders register it (立案) and dispatch it (派遣) — up through the street and
+district commanders when the responsible department sits higher, or when a level blows the
+whistle (吹哨) — to the department the routing gives, which handles it (处置); the grid worker
+verifies (核查) and the case closes or goes back for rework (返工). Each stage has the item's own
+time limit, counted on the core working calendar. A periodic tick, like ``events_tick``,
+escalates cases whose handling limit has passed (督办): the case jumps its queue and the
+commanders of the level above spend supervision time on it. Applications are reviewed by the
+clerks of their item's level within the promised working days; a supplement (补正) sends them
+back to the applicant and restarts the clock.
+
+Pools are created on first use and every statistic is a counter, a histogram or a series per
+time bucket, so memory follows the backlog, not the number of cases, and an event costs the
+same whatever the number of areas.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections.abc import Callable
+from typing import Any
+
+from simulator import stats as S
+from simulator.arrivals import Alias
+from simulator.catalog import EVENT_STAGES
+from simulator.demand import application_stream, event_streams, item_rates
+from simulator.dists import Dist
+from simulator.inputs import Inputs, allocate, schedule
+from simulator.network import _run_until, pool_result
+from simulator.pools import Pool, PoolStats
+from simulator.scenarios import Scenario
+from simulator.world import World
+
+LEVELS = ("city", "district", "street", "community")  # index = core Level
+LEVEL = {name: i for i, name in enumerate(LEVELS)}
+REGISTER, DISPATCH, HANDLE, VERIFY, SELF = range(5)
+STAGE_NAMES = (*EVENT_STAGES, "self_handle")
+DEFAULT_HANDLING = {
+    "register": Dist("lognormal", 0.2, 0.5), "dispatch": Dist("lognormal", 0.2, 0.5),
+    "handle": Dist("lognormal", 2.0, 1.0), "verify": Dist("lognormal", 0.5, 0.5),
+    "self_handle": Dist("lognormal", 0.5, 0.8), "supervise": Dist("lognormal", 0.25, 0.5),
+}
+DIMS = ("level", "category", "department", "district")
+SELF_DEPT = "self_handled"
+
+
+class Job:
+    """One open event: where it is, its current deadline, and whether it is still on time."""
+
+    __slots__ = ("comm", "counted", "deadline", "dept", "escalated", "handle_due", "item",
+                 "level", "ok", "pool", "reworks", "stage", "t0", "target", "task")
+
+    def __init__(self, item: int, comm: int, t0: float, counted: bool) -> None:
+        self.item, self.comm, self.t0, self.counted = item, comm, t0, counted
+        self.ok, self.escalated, self.reworks = True, False, 0
+        self.level = self.target = 3
+        self.deadline = self.handle_due = 0.0
+        self.stage, self.dept, self.pool, self.task = SELF, -1, None, None
+
+
+class App:
+    __slots__ = ("counted", "deadline", "item", "level", "pool", "supplements", "t0")
+
+
+class CityModel:
+    def __init__(self, sc: Scenario, inputs: Inputs, seed: int) -> None:
+        self.sc, self.inputs, self.rng = sc, inputs, random.Random(seed)
+        self.world = World(sc.start, inputs.calendar)
+        self.cal = inputs.calendar
+        city = self.city = inputs.city
+        items = self.items = inputs.items
+        self.cats = sorted({i.category for i in items})
+        self.depts = sorted({i.department_type for i in items})
+        cat_i = {c: k for k, c in enumerate(self.cats)}
+        dept_i = {d: k for k, d in enumerate(self.depts)}
+        self.item_cat = [cat_i[i.category] for i in items]
+        self.item_dept = [dept_i[i.department_type] for i in items]
+        self.dept_level = [LEVEL[inputs.levels.get(d, "district")] for d in self.depts]
+        self.areas = [(0, city.community_district(c), city.community_street[c], c)
+                      for c in range(len(city.community_codes))]
+        self.samplers = self._samplers()
+        self.rates = item_rates(sc, items)
+        self.streams = event_streams(sc, self.cal, items, city)
+        self.area_pick = Alias(city.weights)
+        self._pools(sc)
+        svc = inputs.services
+        ap_w = [sc.applications.items.get(s.code, 1.0) if sc.applications.items else 1.0
+                for s in svc]
+        self.app_stream = application_stream(sc, self.cal, ap_w)
+        self.review = sc.applications.review.sampler()
+        self.supp_delay = sc.applications.supplement_delay.sampler()
+        self.esc = [0.0, sc.events.escalation.get("district", 0.0),
+                    sc.events.escalation.get("street", 0.0),
+                    sc.events.escalation.get("community", 0.0)]
+        self._counters()
+
+    # ── set-up ──────────────────────────────────────────────────────────────────────────
+
+    def _samplers(self) -> list[list[Callable[[random.Random], float]]]:
+        """samplers[stage][category] for the stages and supervision."""
+        sc = self.sc
+        out = []
+        for stage in (*STAGE_NAMES, "supervise"):
+            base = sc.handling.get(stage, DEFAULT_HANDLING[stage])
+            out.append([sc.handling_by_category.get(c, {}).get(stage, base).sampler()
+                        for c in self.cats])
+        return out
+
+    def _pools(self, sc: Scenario) -> None:
+        """Pool keys, their servers per area and schedules; pools themselves come lazily."""
+        city = self.city
+        keys = [("grid_worker", 3)] + [(f"commander.{lv}", i) for i, lv in enumerate(LEVELS)]
+        keys += [(f"department.{d}", self.dept_level[k]) for k, d in enumerate(self.depts)]
+        if self.inputs.services:
+            keys += [(f"clerk.{lv}", LEVEL[lv]) for lv in ("street", "district", "city")]
+        dept_totals = self._department_totals()
+        self.keys: list[str] = []
+        self.key_level: list[int] = []
+        self.servers: list[list[int]] = []
+        self.pstats: list[PoolStats] = []
+        self.key_index: dict[str, int] = {}
+        for key, level in keys:
+            staff = sc.staff_for(key)
+            loads = city.load(LEVELS[level])
+            if staff.per_area is not None:
+                per = [staff.per_area] * len(loads)
+            else:
+                total = dept_totals.get(key, staff.total)
+                per = allocate(total or 0, loads, staff.min_per_area)
+            self.key_index[key] = len(self.keys)
+            self.keys.append(key)
+            self.key_level.append(level)
+            self.servers.append(per)
+            self.pstats.append(PoolStats(key, schedule(staff.hours, self.cal), sum(per),
+                                         sc.warmup))
+        self.pool_map: dict[int, Pool] = {}
+        self.n_areas = max(len(city.community_codes), 1)
+        self.GRID = self.key_index["grid_worker"]
+        self.CMD = [self.key_index[f"commander.{lv}"] for lv in LEVELS]
+        self.DEPT = [self.key_index[f"department.{d}"] for d in self.depts]
+        self.CLERK = {lv: self.key_index.get(f"clerk.{lv}") for lv in ("street", "district",
+                                                                       "city")}
+
+    def _department_totals(self) -> dict[str, int]:
+        """A ``[staff.department] total`` shared among department types by expected work."""
+        sc = self.sc
+        default = sc.staff.get("department")
+        if default is None or default.total is None:
+            return {}
+        mine = [d for d in self.depts if f"department.{d}" not in sc.staff]
+        rates = item_rates(sc, self.items)
+        work = dict.fromkeys(mine, 0.0)
+        p_self = sc.events.self_handle
+        for k, it in enumerate(self.items):
+            if it.department_type in work:
+                share = (1 - p_self) if it.self_handle else 1.0
+                mean = sc.handling_by_category.get(it.category, {}).get(
+                    "handle", sc.handling.get("handle", DEFAULT_HANDLING["handle"])).mean
+                work[it.department_type] += rates[k] * share * mean
+        floor = {d: default.min_per_area * self.city.count(LEVELS[self.dept_level[
+            self.depts.index(d)]]) for d in mine}
+        shares = allocate(default.total, [work[d] for d in mine], 0)
+        return {f"department.{d}": max(s, floor[d]) for d, s in zip(mine, shares, strict=True)}
+
+    def pool(self, key: int, area: int) -> Pool:
+        p = self.pool_map.get(key * self.n_areas + area)
+        if p is None:
+            p = Pool(self.world.env, self.pstats[key], self.servers[key][area])
+            self.pool_map[key * self.n_areas + area] = p
+        return p
+
+    def _counters(self) -> None:
+        self.open = 0
+        self.live: set[Job] = set()
+        self.arrived = 0
+        self.seq = 0
+        self.heap: list[tuple[float, int, Job]] = []
+        sizes = {"level": len(LEVELS), "category": len(self.cats),
+                 "department": len(self.depts) + 1, "district": len(self.city.district_codes)}
+        self.dim = {d: {"arrived": [0] * n, "closed": [0] * n, "on_time": [0] * n,
+                        "late_open": [0] * n, "hist": [S.new_hist() for _ in range(n)]}
+                    for d, n in sizes.items()}
+        self.hist = S.new_hist()
+        self.stage_done = [0] * 5
+        self.stage_ok = [0] * 5
+        self.whistles = [0] * 4
+        self.escalations = [0] * 4
+        self.reworks = 0
+        self.apps = {"submitted": 0, "decided": 0, "on_time": 0, "rejected": 0,
+                     "supplements": 0, "late_open": 0, "hist": S.new_hist(),
+                     "by_level": {lv: [0, 0, 0] for lv in ("city", "district", "street")}}
+        self.apps_open = 0
+        self.apps_live: set[App] = set()
+        self.series: dict[str, Any] = {"t": [], "backlog": [], "applications": [],
+                                       "queue": {k: [] for k in self.keys},
+                                       "utilisation": {k: [] for k in self.keys}}
+        self._last_busy = [(0.0, 0.0)] * len(self.keys)
+
+    # ── running ─────────────────────────────────────────────────────────────────────────
+
+    def run(self, progress: Callable[[float], None] | None = None) -> dict[str, Any]:
+        sc, w = self.sc, self.world
+        for i, s in enumerate(self.streams):
+            t = s.next_after(0.0, self.rng)
+            if t < sc.horizon:
+                w.call(t, self._arrive, i)
+        if self.app_stream is not None:
+            t = self.app_stream.next_after(0.0, self.rng)
+            if t < sc.horizon:
+                w.call(t, self._arrive_app)
+        w.call(sc.tick_minutes / 60, self._tick)
+        if sc.warmup > 0:
+            w.call(sc.warmup, self._end_warmup)
+        self.bucket = sc.bucket_hours or _bucket(sc.horizon)
+        w.call(sc.warmup + self.bucket, self._sample)
+        _run_until(w, sc.horizon, progress)
+        return self._result()
+
+    def _end_warmup(self, ev: Any) -> None:
+        for st in self.pstats:
+            st.restart(self.world.now)
+        self._last_busy = [(st.a_busy, st.schedule.worked(self.world.now)) for st in self.pstats]
+
+    def _sample(self, ev: Any) -> None:
+        now = self.world.now
+        s = self.series
+        s["t"].append(round(now, 6))
+        s["backlog"].append(self.open)
+        s["applications"].append(self.apps_open)
+        for k, st in enumerate(self.pstats):
+            st.advance(now)
+            s["queue"][self.keys[k]].append(st.in_queue)
+            busy0, w0 = self._last_busy[k]
+            w1 = st.schedule.worked(now)
+            dw = (w1 - w0) * st.servers
+            s["utilisation"][self.keys[k]].append(
+                round((st.a_busy - busy0) / dw, 4) if dw > 0 else None)
+            self._last_busy[k] = (st.a_busy, w1)
+        if now + self.bucket <= self.sc.horizon + 1e-9:
+            self.world.call(self.bucket, self._sample)
+
+    # ── events ──────────────────────────────────────────────────────────────────────────
+
+    def _arrive(self, ev: Any) -> None:
+        i = ev._value
+        rng, now, s = self.rng, self.world.now, self.streams[ev._value]
+        nxt = s.next_after(now, rng)
+        if nxt < self.sc.horizon:
+            self.world.call(nxt - now, self._arrive, i)
+        item = s.what[s.pick.pick(rng.random())]
+        if s.areas is None:
+            comm = self.area_pick.pick(rng.random())
+        else:
+            comm = s.areas[0][s.areas[1].pick(rng.random())]
+        counted = now >= self.sc.warmup
+        job = Job(item, comm, now, counted)
+        self.open += 1
+        self.live.add(job)
+        it = self.items[item]
+        cat = self.item_cat[item]
+        if counted:
+            self.arrived += 1
+            d = self.dim
+            d["category"]["arrived"][cat] += 1
+            d["district"]["arrived"][self.areas[comm][1]] += 1
+        if it.self_handle and rng.random() < self.sc.events.self_handle:
+            job.stage = SELF
+            job.dept = len(self.depts)
+            job.deadline = self.cal.deadline(now, *it.limits[HANDLE])
+            self._submit(job, self.GRID, comm, self.samplers[SELF][cat](rng), self._self_done)
+        else:
+            job.stage = REGISTER
+            job.dept = self.item_dept[item]
+            job.deadline = self.cal.deadline(now, *it.limits[REGISTER])
+            self._submit(job, self.CMD[3], comm, self.samplers[REGISTER][cat](rng),
+                         self._registered)
+        if counted:
+            self.dim["department"]["arrived"][job.dept] += 1
+
+    def _submit(self, job: Job, key: int, area: int, demand: float, cb: Callable) -> None:
+        pool = self.pool(key, area)
+        job.pool = pool
+        job.task = pool.submit(job, demand, cb, self.items[job.item].priority)
+
+    def _stage_end(self, job: Job) -> None:
+        ok = self.world.now <= job.deadline + 1e-9
+        if not ok:
+            job.ok = False
+        if job.counted:
+            st = job.pool.stats
+            st.stage_done += 1
+            self.stage_done[job.stage] += 1
+            if ok:
+                st.on_time += 1
+                self.stage_ok[job.stage] += 1
+
+    def _self_done(self, job: Job) -> None:
+        self._stage_end(job)
+        self._close(job, 3)
+
+    def _registered(self, job: Job) -> None:
+        self._stage_end(job)
+        native = self.dept_level[job.dept]
+        target = native
+        while target > 0 and self.rng.random() < self.esc[target]:
+            if job.counted:
+                self.whistles[target] += 1
+            target -= 1
+        job.target = target
+        job.level = 3
+        self._dispatch(job)
+
+    def _dispatch(self, job: Job) -> None:
+        now = self.world.now
+        job.stage = DISPATCH
+        job.deadline = self.cal.deadline(now, *self.items[job.item].limits[DISPATCH])
+        area = self.areas[job.comm][job.level]
+        self._submit(job, self.CMD[job.level], area,
+                     self.samplers[DISPATCH][self.item_cat[job.item]](self.rng), self._dispatched)
+
+    def _dispatched(self, job: Job) -> None:
+        self._stage_end(job)
+        if job.level > job.target:
+            job.level -= 1
+            self._dispatch(job)
+            return
+        now = self.world.now
+        job.handle_due = self.cal.deadline(now, *self.items[job.item].limits[HANDLE])
+        self.seq += 1
+        heapq.heappush(self.heap, (job.handle_due, self.seq, job))
+        self._handle(job)
+
+    def _handle(self, job: Job) -> None:
+        job.stage = HANDLE
+        job.deadline = job.handle_due
+        area = self.areas[job.comm][self.dept_level[job.dept]]
+        self._submit(job, self.DEPT[job.dept], area,
+                     self.samplers[HANDLE][self.item_cat[job.item]](self.rng), self._handled)
+
+    def _handled(self, job: Job) -> None:
+        self._stage_end(job)
+        job.stage = VERIFY
+        job.deadline = self.cal.deadline(self.world.now, *self.items[job.item].limits[VERIFY])
+        self._submit(job, self.GRID, job.comm,
+                     self.samplers[VERIFY][self.item_cat[job.item]](self.rng), self._verified)
+
+    def _verified(self, job: Job) -> None:
+        self._stage_end(job)
+        if job.reworks < 2 and self.sc.events.rework and self.rng.random() < self.sc.events.rework:
+            job.reworks += 1
+            if job.counted:
+                self.reworks += 1
+            self._handle(job)
+            return
+        self._close(job, job.target)
+
+    def _close(self, job: Job, level: int) -> None:
+        self.open -= 1
+        self.live.discard(job)
+        if not job.counted:
+            return
+        b = S.bin_of(self.world.now - job.t0)
+        self.hist[b] += 1
+        cat = self.item_cat[job.item]
+        for dim, v in (("level", level), ("category", cat), ("department", job.dept),
+                       ("district", self.areas[job.comm][1])):
+            d = self.dim[dim]
+            d["closed"][v] += 1
+            d["hist"][v][b] += 1
+            if job.ok:
+                d["on_time"][v] += 1
+
+    def _tick(self, ev: Any) -> None:
+        """Escalate cases whose handling limit has passed (督办), like ``events_tick``."""
+        now, heap = self.world.now, self.heap
+        while heap and heap[0][0] <= now:
+            due, _, job = heapq.heappop(heap)
+            if job.stage != HANDLE or job.escalated or job.handle_due != due:
+                continue
+            job.escalated = True
+            native = self.dept_level[job.dept]
+            if job.counted:
+                self.escalations[native] += 1
+            job.pool.boost(job.task)
+            up = max(native - 1, 0)
+            self.pool(self.CMD[up], self.areas[job.comm][up]).submit(
+                None, self.samplers[5][self.item_cat[job.item]](self.rng), None, 0)
+        step = self.sc.tick_minutes / 60
+        if now + step < self.sc.horizon:
+            self.world.call(step, self._tick)
+
+    # ── applications ────────────────────────────────────────────────────────────────────
+
+    def _arrive_app(self, ev: Any) -> None:
+        rng, now, s = self.rng, self.world.now, self.app_stream
+        nxt = s.next_after(now, rng)
+        if nxt < self.sc.horizon:
+            self.world.call(nxt - now, self._arrive_app)
+        svc = self.inputs.services[s.what[s.pick.pick(rng.random())]]
+        comm = self.area_pick.pick(rng.random())
+        app = App()
+        app.item, app.t0, app.supplements = svc, now, 0
+        app.counted = now >= self.sc.warmup
+        app.level = svc.level if svc.level in ("street", "district") else "city"
+        key = self.CLERK[app.level]
+        app.pool = self.pool(key, self.areas[comm][LEVEL[app.level]])
+        self.apps_open += 1
+        self.apps_live.add(app)
+        if app.counted:
+            self.apps["submitted"] += 1
+            self.apps["by_level"][app.level][0] += 1
+        self._review(app)
+
+    def _review(self, app: App) -> None:
+        app.deadline = self.cal.add_working_days(self.world.now, app.item.promised_days)
+        app.pool.submit(app, self.review(self.rng), self._reviewed, 2)
+
+    def _reviewed(self, app: App) -> None:
+        rng, ap = self.rng, self.sc.applications
+        if app.supplements < 2 and ap.supplement and rng.random() < ap.supplement:
+            app.supplements += 1
+            if app.counted:
+                self.apps["supplements"] += 1
+            self.world.call(self.supp_delay(rng), lambda ev: self._review(app))
+            return
+        rejected = ap.reject > 0 and rng.random() < ap.reject
+        self.apps_open -= 1
+        self.apps_live.discard(app)
+        if not app.counted:
+            return
+        a = self.apps
+        now = self.world.now
+        ok = now <= app.deadline + 1e-9
+        a["decided"] += 1
+        a["rejected"] += rejected
+        a["on_time"] += ok
+        a["hist"][S.bin_of(now - app.t0)] += 1
+        st = app.pool.stats
+        st.stage_done += 1
+        st.on_time += ok
+        lv = a["by_level"][app.level]
+        lv[1] += 1
+        lv[2] += ok
+
+    # ── results ─────────────────────────────────────────────────────────────────────────
+
+    def _result(self) -> dict[str, Any]:
+        sc = self.sc
+        end = sc.horizon
+        late_open = 0
+        for job in self.live:
+            if job.counted and (not job.ok or end > job.deadline):
+                late_open += 1
+                for dim, v in (("level", job.target), ("category", self.item_cat[job.item]),
+                               ("department", job.dept), ("district", self.areas[job.comm][1])):
+                    self.dim[dim]["late_open"][v] += 1
+        self.apps["late_open"] = sum(1 for a in self.apps_live if a.counted and end > a.deadline)
+        for st in self.pstats:
+            st.advance(end)
+        labels = {"level": list(LEVELS), "category": self.cats,
+                  "department": [*self.depts, SELF_DEPT],
+                  "district": list(self.city.district_names)}
+        dims = {}
+        for dim, d in self.dim.items():
+            dims[dim] = {
+                labels[dim][v]: {"arrived": d["arrived"][v], "closed": d["closed"][v],
+                                 "on_time": d["on_time"][v], "late_open": d["late_open"][v],
+                                 "hist": S.sparse(d["hist"][v])}
+                for v in range(len(labels[dim]))
+                if d["arrived"][v] or d["closed"][v] or d["late_open"][v]
+            }
+        closed = sum(self.dim["level"]["closed"])
+        on_time = sum(self.dim["level"]["on_time"])
+        apps = dict(self.apps)
+        apps["hist"] = S.sparse(apps["hist"])
+        return {
+            "model": "city",
+            "events": {"arrived": self.arrived, "closed": closed, "on_time": on_time,
+                       "late_open": late_open, "open": sum(1 for j in self.live if j.counted),
+                       "hist": S.sparse(self.hist)},
+            "dims": dims,
+            "stages": {STAGE_NAMES[k]: {"done": self.stage_done[k], "on_time": self.stage_ok[k]}
+                       for k in range(5)},
+            "pools": {k: pool_result(st, sc) for k, st in zip(self.keys, self.pstats,
+                                                              strict=True)},
+            "pool_levels": dict(zip(self.keys, (LEVELS[lv] for lv in self.key_level),
+                                    strict=True)),
+            "whistles": dict(zip(LEVELS, self.whistles, strict=True)),
+            "escalations": dict(zip(LEVELS, self.escalations, strict=True)),
+            "reworks": self.reworks,
+            "applications": apps,
+            "series": {"bucket_hours": self.bucket, **self.series},
+            "pools_created": len(self.pool_map),
+        }
+
+
+def _bucket(horizon: float) -> float:
+    for limit, size in ((48, 0.25), (24 * 14, 1.0), (24 * 92, 6.0)):
+        if horizon <= limit:
+            return size
+    return 24.0

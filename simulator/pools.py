@@ -1,0 +1,125 @@
+"""Staff pools: c servers on a duty schedule, FIFO within four priority classes.
+
+A ``Pool`` is not a ``simpy.Resource``: a task is a small list and a completion is a single
+SimPy timeout with a callback, so neither adding nor serving a task grows with the queue
+(``PriorityResource`` does). Work pauses off duty and resumes on the next shift. Statistics
+are streamed into the ``PoolStats`` of the pool's key, shared by all its areas.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import simpy
+
+from simulator.world import Schedule
+
+# A task: [job, demand hours, callback(job), enqueued at, started?]
+JOB, DEMAND, CALLBACK, ENQUEUED, STARTED = range(5)
+
+
+class PoolStats:
+    """Counters and time integrals of every pool of one key (e.g. ``department.gas``)."""
+
+    __slots__ = (
+        "a_busy", "a_queue", "a_system", "arrived", "busy", "demand", "in_queue", "in_system",
+        "key", "last_t", "last_w", "on_time", "schedule", "served", "servers", "sojourn",
+        "stage_done", "started", "wait", "waited", "warmup",
+    )
+
+    def __init__(self, key: str, schedule: Schedule, servers: int, warmup: float) -> None:
+        self.key, self.schedule, self.servers, self.warmup = key, schedule, servers, warmup
+        self.in_system = self.in_queue = self.busy = 0
+        self.last_t = self.last_w = 0.0
+        self.a_system = self.a_queue = self.a_busy = 0.0
+        self.arrived = self.served = self.started = self.waited = 0
+        self.stage_done = self.on_time = 0
+        self.wait = self.sojourn = self.demand = 0.0
+
+    def advance(self, now: float) -> None:
+        dt = now - self.last_t
+        if dt > 0:
+            self.a_system += self.in_system * dt
+            self.a_queue += self.in_queue * dt
+            w = self.schedule.worked(now)
+            self.a_busy += self.busy * (w - self.last_w)
+            self.last_t, self.last_w = now, w
+
+    def restart(self, now: float) -> None:
+        """Forget the time integrals so far (end of the warm-up)."""
+        self.advance(now)
+        self.a_system = self.a_queue = self.a_busy = 0.0
+
+
+class Pool:
+    """The servers of one key in one area."""
+
+    __slots__ = ("busy", "env", "queues", "schedule", "servers", "stats")
+
+    def __init__(self, env: simpy.Environment, stats: PoolStats, servers: int) -> None:
+        self.env, self.stats, self.servers = env, stats, servers
+        self.schedule = stats.schedule
+        self.busy = 0
+        self.queues: tuple[deque[list], ...] = (deque(), deque(), deque(), deque())
+
+    def submit(self, job: object, demand: float, callback, priority: int = 2) -> list:
+        now = self.env.now
+        st = self.stats
+        st.advance(now)
+        st.in_system += 1
+        if now >= st.warmup:
+            st.arrived += 1
+        task = [job, demand, callback, now, False]
+        if self.busy < self.servers:
+            self._start(task, now)
+        else:
+            st.in_queue += 1
+            self.queues[priority].append(task)
+        return task
+
+    def boost(self, task: list) -> None:
+        """Serve a waiting task next among the urgent ones (overdue supervision, 督办)."""
+        if not task[STARTED]:
+            self.queues[0].append(task)  # its old place is skipped when reached
+
+    def _start(self, task: list, now: float) -> None:
+        task[STARTED] = True
+        self.busy += 1
+        st = self.stats
+        st.busy += 1
+        if task[ENQUEUED] >= st.warmup:
+            wait = now - task[ENQUEUED]
+            st.started += 1
+            st.wait += wait
+            st.demand += task[DEMAND]
+            if wait > 1e-12:
+                st.waited += 1
+        end = self.schedule.work_end(now, task[DEMAND])
+        self.env.timeout(end - now, task).callbacks.append(self._finish)
+
+    def _finish(self, ev: simpy.Event) -> None:
+        task = ev._value
+        now = self.env.now
+        st = self.stats
+        st.advance(now)
+        self.busy -= 1
+        st.busy -= 1
+        st.in_system -= 1
+        if task[ENQUEUED] >= st.warmup:
+            st.served += 1
+            st.sojourn += now - task[ENQUEUED]
+        nxt = self._next()
+        if nxt is not None:
+            st.in_queue -= 1
+            self._start(nxt, now)
+        cb = task[CALLBACK]
+        if cb is not None:
+            cb(task[JOB])
+
+    def _next(self) -> list | None:
+        for q in self.queues:
+            while q:
+                task = q.popleft()
+                if not task[STARTED]:
+                    return task
+        return None

@@ -1,0 +1,206 @@
+"""Simulated time: a SimPy environment whose clock counts hours from the scenario's start.
+
+``VirtualClock`` implements ``core.clock.Clock`` so the real platform can run under it.
+``SimCalendar`` turns the core ``WorkingCalendar`` into fast arithmetic on simulation hours
+(a bisection, never a loop over days); ``Schedule`` is when one staff pool is on duty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import simpy
+
+from core.calendar import WorkingCalendar
+
+HOUR = dt.timedelta(hours=1)
+
+
+class VirtualClock:
+    """``now()`` is the scenario's start plus the environment's simulated hours (UTC)."""
+
+    def __init__(self, env: simpy.Environment, start: dt.datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("VirtualClock needs an aware start datetime")
+        self.env = env
+        self.start = start.astimezone(dt.UTC)
+
+    def now(self) -> dt.datetime:
+        return self.start + dt.timedelta(hours=self.env.now)
+
+    def hours(self, at: dt.datetime) -> float:
+        """Simulation hours of an aware datetime."""
+        return (at - self.start) / HOUR
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """On-duty intervals ``[starts[i], ends[i])`` in hours; ``starts=None`` is always on duty.
+
+    Work is counted only while on duty: ``work_end(t, h)`` is when ``h`` hours of on-duty
+    time have passed since ``t`` (a start off duty begins at the next interval).
+    """
+
+    starts: tuple[float, ...] | None = None
+    ends: tuple[float, ...] = ()
+    done: tuple[float, ...] = ()  # on-duty hours up to ends[i]
+
+    @classmethod
+    def from_intervals(cls, intervals: Sequence[tuple[float, float]]) -> Schedule:
+        starts: list[float] = []
+        ends: list[float] = []
+        for s, e in sorted(intervals):
+            if e <= s:
+                continue
+            if ends and s <= ends[-1]:  # touching or overlapping: merge
+                ends[-1] = max(ends[-1], e)
+            else:
+                starts.append(s)
+                ends.append(e)
+        done, acc = [], 0.0
+        for s, e in zip(starts, ends, strict=True):
+            acc += e - s
+            done.append(acc)
+        return cls(tuple(starts), tuple(ends), tuple(done))
+
+    @property
+    def always(self) -> bool:
+        return self.starts is None
+
+    def worked(self, t: float) -> float:
+        """On-duty hours from the first interval up to ``t``."""
+        if self.starts is None:
+            return t
+        i = bisect_right(self.starts, t) - 1
+        if i < 0:
+            return 0.0
+        return self.done[i] - max(self.ends[i] - t, 0.0)
+
+    def work_end(self, t: float, hours: float) -> float:
+        """The instant at which ``hours`` of on-duty time have passed since ``t``."""
+        if self.starts is None:
+            return t + hours
+        target = self.worked(t) + hours
+        i = bisect_left(self.done, target)
+        if i < len(self.done) and hours == 0 and self.ends[i] <= t:
+            i += 1  # off duty and nothing to do: the next interval's start
+        if i >= len(self.done):
+            return math.inf  # beyond the schedule's horizon
+        return max(self.ends[i] - (self.done[i] - target), t)
+
+    def on_duty(self, t: float) -> bool:
+        if self.starts is None:
+            return True
+        i = bisect_right(self.starts, t) - 1
+        return i >= 0 and t < self.ends[i]
+
+
+class SimCalendar:
+    """The working calendar over a horizon, in simulation hours from ``start``.
+
+    Built from a core ``WorkingCalendar`` (its working days and periods), so deadlines match
+    ``add_working_hours`` / ``add_working_days`` of the real platform.
+    """
+
+    def __init__(self, calendar: WorkingCalendar, start: dt.datetime, days: int) -> None:
+        self.start = start
+        local = start.astimezone(calendar.tz)
+        self.first_day = local.date()
+        midnight = dt.datetime.combine(self.first_day, dt.time(), calendar.tz)
+        self.offset = (midnight - start) / HOUR  # hours of the first local midnight (≤ 0)
+        periods = [(_h(s), _h(e)) for s, e in calendar.working_periods]
+        self.last_end = periods[-1][1]
+        self.days = days
+        ords, intervals = [], []
+        for n in range(days + 1):
+            d = self.first_day + dt.timedelta(days=n)
+            if calendar.is_working_day(d):
+                ords.append(n)
+                base = self.offset + 24.0 * n
+                intervals.extend((base + s, base + e) for s, e in periods)
+        self.workdays = tuple(ords)  # day numbers (0 = the start's local date) that are working
+        self._workday_set = frozenset(ords)
+        self.schedule = Schedule.from_intervals(intervals)
+
+    def day_of(self, t: float) -> int:
+        return math.floor((t - self.offset) / 24.0)
+
+    def hour_of_day(self, t: float) -> float:
+        return (t - self.offset) % 24.0
+
+    def weekday(self, t: float) -> int:
+        return (self.first_day.weekday() + self.day_of(t)) % 7
+
+    def is_working_day(self, day: int) -> bool:
+        return day in self._workday_set
+
+    def add_working_hours(self, t: float, hours: float) -> float:
+        return self.schedule.work_end(t, hours)
+
+    def add_working_days(self, t: float, days: int) -> float:
+        """End of the last period of the ``days``-th working day after t's day (see core)."""
+        day = self.day_of(t)
+        sec_end = self.offset + 24.0 * day + self.last_end
+        i = bisect_right(self.workdays, day)
+        if days == 0:
+            if day in self._workday_set and t < sec_end:
+                return sec_end
+            j = i
+        else:
+            j = i + days - 1
+        if j >= len(self.workdays):
+            return math.inf
+        return self.offset + 24.0 * self.workdays[j] + self.last_end
+
+    def deadline(self, t: float, value: float, unit: str) -> float:
+        """``t`` plus a time limit in ``working_hours``, ``working_days`` or ``hours``."""
+        if unit == "working_hours":
+            return self.schedule.work_end(t, value)
+        if unit == "working_days":
+            return self.add_working_days(t, int(value))
+        return t + value
+
+    def periods_schedule(self, periods: Sequence[tuple[float, float]], days: str) -> Schedule:
+        """On-duty intervals for daily ``periods`` (hours after midnight, end may pass 24)
+        on ``days`` = ``"all"`` or ``"working"`` days."""
+        intervals = []
+        for n in range(-1, self.days + 1):
+            if days == "working" and n not in self._workday_set:
+                continue
+            base = self.offset + 24.0 * n
+            intervals.extend((base + s, base + e) for s, e in periods)
+        return Schedule.from_intervals(sorted(intervals))
+
+    def to_datetime(self, t: float) -> dt.datetime:
+        return self.start + dt.timedelta(hours=t)
+
+
+def _h(t: dt.time) -> float:
+    if t == dt.time(23, 59, 59, 999999):
+        return 24.0
+    return t.hour + t.minute / 60 + t.second / 3600
+
+
+class World:
+    """A SimPy environment, its virtual clock and calendar; ``call`` schedules a callback."""
+
+    def __init__(self, start: dt.datetime, calendar: SimCalendar) -> None:
+        self.env = simpy.Environment()
+        self.clock = VirtualClock(self.env, start)
+        self.calendar = calendar
+
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def call(self, delay: float, fn: Callable[[Any], None], arg: Any = None) -> None:
+        """Call ``fn(event)`` after ``delay`` hours; ``event._value`` is ``arg``.
+
+        One SimPy event and no process: the cheapest way to schedule in SimPy.
+        """
+        self.env.timeout(delay, arg).callbacks.append(fn)
