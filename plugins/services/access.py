@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.areas.codes import Level, level_of
 from core.errors import NotFound
+from core.identity.models import Person
 from core.identity.roles import Actor, Role
 from plugins.services.models import Application
 
@@ -56,12 +57,22 @@ def scope_clause(actor: Actor, model: Any = Application) -> Any:
 
 def load(session: Session, actor: Actor, app_id: int | str) -> Application:
     """The application ``app_id`` (id or reference) if ``actor`` may see it, else ``NotFound``."""
-    stmt = select(Application)
+    stmt = select(Application, Person).join(Person, Person.id == Application.applicant_id)
     if isinstance(app_id, str) and not app_id.isdigit():
         stmt = stmt.where(Application.ref == app_id)
     else:
         stmt = stmt.where(Application.id == int(app_id))
-    app = session.scalar(stmt)
-    if app is None or not may_see(actor, app):
+    found = session.execute(stmt).first()
+    if found is None or not may_see(actor, found[0]):
         raise NotFound(f"there is no application {app_id} that you can see")
+    app, person = found
+    keep(session, person)
     return app
+
+
+_KEPT = "services.kept"
+
+
+def keep(session: Session, obj: object) -> None:
+    """Hold a loaded row for the rest of the transaction (the identity map holds it weakly)."""
+    session.info.setdefault(_KEPT, []).append(obj)

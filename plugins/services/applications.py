@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,11 +31,25 @@ ENTITY = "services.application"
 
 
 def item_dict(session: Session, code: str) -> dict[str, Any]:
-    """The catalog dict of item ``code``; ``NotFound`` if there is none."""
-    row = session.scalar(select(Item).where(Item.code == code))
-    if row is None:
-        raise NotFound(f"there is no service item {code!r}")
-    return row.data
+    """The catalog dict of item ``code`` (read once per transaction); ``NotFound`` if none."""
+    cache = session.info.setdefault(_ITEMS, {})
+    data = cache.get(code)
+    if data is None:
+        data = session.scalar(select(Item.data).where(Item.code == code))
+        if data is None:
+            raise NotFound(f"there is no service item {code!r}")
+        cache[code] = data
+    return data
+
+
+def _forget_items(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the outermost transaction, not a flush's
+        session.info.pop(_ITEMS, None)
+        session.info.pop(access._KEPT, None)
+
+
+_ITEMS = "services.items"
+event.listen(Session, "after_transaction_end", _forget_items)
 
 
 def rule_item(item: Mapping[str, Any], app: Application) -> dict[str, Any]:
@@ -65,24 +79,25 @@ def record(
     before: Mapping[str, Any] | None, after: Mapping[str, Any] | None = None,
     note: str | None = None,
 ) -> None:
-    """Flush (optimistic lock), then audit the step and queue its domain event."""
+    """Audit the step and queue its domain event, then flush (the optimistic lock)."""
     platform = Platform.of(session)
+    now = platform.now()
+    state = {"status": app.status, "due_at": app.due_at, "paused_at": app.paused_at,
+             **(after or {})}
+    audit.record(session, actor, f"{ENTITY}.{action}", ENTITY, app.id, at=now,
+                 before=before, after=state, area_code=app.area_code, note=note)
     try:
         session.flush()
     except StaleDataError:
         raise Conflict(
             f"application {app.ref} was changed by someone else meanwhile: reload and try again"
         ) from None
-    now = platform.now()
-    state = {**snapshot(app), **(after or {})}
-    audit.record(session, actor, f"{ENTITY}.{action}", ENTITY, app.id, at=now,
-                 before=before, after=state, area_code=app.area_code, note=note)
     platform.publish(session, DomainEvent(
         name=f"{ENTITY}.{action}", entity_type=ENTITY, entity_id=str(app.id), at=now,
         actor=actor.username, area_code=app.area_code,
         data={"ref": app.ref, "item_code": app.item_code, "status": app.status,
-              "department_code": app.department_code, "applicant_id": app.applicant_id,
-              "organisation_id": app.organisation_id},
+              "version": app.version, "department_code": app.department_code,
+              "applicant_id": app.applicant_id, "organisation_id": app.organisation_id},
     ))
 
 
@@ -148,6 +163,7 @@ def start(
         supplement_answered=False,
     )
     session.add(app)
+    session.flush()  # the id, for the audit row
     record(session, actor, app, "start", None, {"item_code": item.code, "area_code": area})
     return app
 
@@ -243,6 +259,8 @@ def full_check(session: Session, app: Application) -> dict[str, dict[str, str]]:
 
 
 def missing_materials(session: Session, app: Application, item: Mapping[str, Any]) -> list[str]:
+    if not any(m["required"] for m in item["materials"]):
+        return []
     have = set(session.scalars(
         select(Material.material_code).where(Material.application_id == app.id)))
     return [m["code"] for m in item["materials"] if m["required"] and m["code"] not in have]
@@ -259,9 +277,10 @@ def view(session: Session, app: Application, actor: Actor) -> ApplicationView:
     person = session.get(Person, app.applicant_id)
     org = session.get(Organisation, app.organisation_id) if app.organisation_id else None
     mats = session.scalars(select(Material).where(Material.application_id == app.id)
-                           .order_by(Material.id)).all()
+                           .order_by(Material.id)).all() if item["materials"] else []
+    have = {m.material_code for m in mats}
     fups = session.scalars(select(Followup).where(Followup.application_id == app.id)
-                           .order_by(Followup.id)).all()
+                           .order_by(Followup.id)).all() if app.rating is not None else []
     errs = (app.errors or {}).get("fields") or {}
     return ApplicationView(
         id=app.id, ref=app.ref, version=app.version, item_code=app.item_code,
@@ -272,7 +291,8 @@ def view(session: Session, app: Application, actor: Actor) -> ApplicationView:
         answers=dict(app.form_data or {}), errors=forms.in_lang(errs, app.lang),
         errors_i18n=errs, rejected=dict((app.errors or {}).get("rejected") or {}),
         materials=tuple(material_view(m) for m in mats),
-        missing_materials=tuple(missing_materials(session, app, item)),
+        missing_materials=tuple(m["code"] for m in item["materials"]
+                                if m["required"] and m["code"] not in have),
         created_at=app.created_at, submitted_at=app.submitted_at,
         accepted_at=app.accepted_at, decided_at=app.decided_at,
         delivered_at=app.delivered_at, due_at=app.due_at,

@@ -131,9 +131,11 @@ def close_guidance_for(session: Session, actor: Actor, app: Application) -> None
     """An application for the item a guidance task asked for closes the task."""
     holder = (Followup.organisation_id == app.organisation_id if app.organisation_id
               else Followup.person_id == app.applicant_id)
-    for f in session.scalars(select(Followup).where(
+    with session.no_autoflush:
+        found = session.scalars(select(Followup).where(
             Followup.kind == "guidance", Followup.status == "open",
-            Followup.item_code == app.item_code, holder)):
+            Followup.item_code == app.item_code, holder)).all()
+    for f in found:
         close(session, actor, f, f"已提交申请 {app.ref} / applied: {app.ref}")
 
 

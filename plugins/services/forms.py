@@ -7,7 +7,7 @@ saying what is wrong *and* how to fix it. Forms are split into steps by the sche
 
 from __future__ import annotations
 
-import json
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,16 +21,19 @@ from core.errors import InvalidInput
 LANGS = ("zh", "en")
 Message = dict[str, str]
 
-_VALIDATORS: dict[str, Draft202012Validator] = {}
+_VALIDATORS: dict[str, tuple[dict[str, Any], Draft202012Validator]] = {}
 
 
 def _validator(item: Mapping[str, Any]) -> Draft202012Validator:
-    key = json.dumps(item["form"], sort_keys=True, ensure_ascii=False)
-    v = _VALIDATORS.get(key)
-    if v is None:
-        if len(_VALIDATORS) > 4096:
-            _VALIDATORS.clear()
-        v = _VALIDATORS[key] = Draft202012Validator(item["form"], format_checker=FormatChecker())
+    """One compiled validator per item, rebuilt when the item's form changes."""
+    form = item["form"]
+    cached = _VALIDATORS.get(item["code"])
+    if cached is not None and cached[0] == form:
+        return cached[1]
+    if len(_VALIDATORS) > 4096:
+        _VALIDATORS.clear()
+    v = Draft202012Validator(form, format_checker=FormatChecker())
+    _VALIDATORS[item["code"]] = (copy.deepcopy(dict(form)), v)
     return v
 
 
