@@ -4,7 +4,8 @@
 Metadata shape (shared by the grid and services plugins)::
 
     ACTIONS[action] = {"label": {"zh", "en"}, "fields": {name: {
-        "kind": "text" | "longtext" | "choice" | "int" | "bool" | "photos" | "department" | …,
+        "kind": "text" | "longtext" | "choice" | "int" | "bool" | "photos" | "department"
+                | "departments" (several) | "event" (a reference),
         "required": bool, "label": {"zh", "en"}, "choices": [...], "min": n, "max": n}}}
 
 Each form carries the record's ``version`` as a hidden field, so a stale page gets the
@@ -115,6 +116,14 @@ def read(form: ActionForm, data: MultiDict[str, str], files: MultiDict[str, File
             elif f.required:
                 form.errors[f.name] = "required"
             continue
+        if f.kind == "departments":
+            picked = [v for v in data.getlist(f.name) if v.strip()]
+            f.value = picked
+            if picked:
+                values[f.name] = picked
+            elif f.required:
+                form.errors[f.name] = "required"
+            continue
         raw = (data.get(f.name) or "").strip()
         f.value = raw
         if f.kind == "bool":
@@ -134,7 +143,8 @@ def read(form: ActionForm, data: MultiDict[str, str], files: MultiDict[str, File
                 form.errors[f.name] = "range"
                 continue
             values[f.name] = number
-        elif f.kind == "choice" and f.choices and raw not in {v for v, _ in f.choices}:
+        elif f.kind in ("choice", "department") and f.choices and \
+                raw not in {v for v, _ in f.choices}:
             form.errors[f.name] = "choice"
         else:
             values[f.name] = raw

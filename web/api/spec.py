@@ -18,7 +18,7 @@ from pydantic.json_schema import models_json_schema
 
 from web.api.problems import PROBLEM_JSON, TITLES
 
-_CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+_CONVERTER = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
 _PATH_TYPES = {"int": {"type": "integer", "minimum": 0}, None: {"type": "string"},
                "string": {"type": "string"}}
 
@@ -47,11 +47,17 @@ class Operation:
 
     @property
     def path(self) -> str:
-        return _CONVERTER.sub(r"{\2}", self.rule)
+        return _CONVERTER.sub(r"{\3}", self.rule)
 
     def path_params(self) -> list[tuple[str, dict[str, Any]]]:
-        return [(name, dict(_PATH_TYPES.get(conv, {"type": "string"})))
-                for conv, name in _CONVERTER.findall(self.rule)]
+        out = []
+        for conv, args, name in _CONVERTER.findall(self.rule):
+            if conv == "any":
+                schema = {"type": "string", "enum": [a.strip() for a in args.split(",")]}
+            else:
+                schema = dict(_PATH_TYPES.get(conv or None, {"type": "string"}))
+            out.append((name, schema))
+        return out
 
     def error_statuses(self) -> list[int]:
         found = {400, 429, *self.errors}

@@ -4,11 +4,15 @@ and the actions this user may take now."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from core.errors import Conflict, InvalidInput, InvalidTransition
+from core.identity.models import Department
 from plugins.grid import api as grid
 from web import actionforms, exports, reporting
 from web.access import CITIZEN, EVENT_STAFF, INBOX, REPORTERS
@@ -16,7 +20,7 @@ from web.auth import actor, requires
 from web.console import bp
 from web.console.forms import PatrolReportForm
 from web.database import db, rollback
-from web.i18n import text
+from web.i18n import localized, text
 from web.paging import Page
 
 SORTS = ("-reported", "reported", "due", "-due", "status")
@@ -104,12 +108,17 @@ def _render_event(event_id: int, failed: actionforms.ActionForm | None = None,
     ), status
 
 
-def _choices(event: object, names: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """Choices the metadata cannot know in advance (the departments to dispatch to)."""
-    if "dispatch" not in names and "redispatch" not in names:
+def _choices(event: Any, names: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """Options the metadata cannot know: the departments of the event's district."""
+    wanted = {n for a in names for n, f in (grid.ACTIONS[a].get("fields") or {}).items()
+              if f.get("kind") in ("department", "departments")}
+    if not wanted:
         return {}
-    options = grid.dispatch_options(db(), actor(), event.id)  # type: ignore[attr-defined]
-    return {"department_code": [(o.code, text(o.name)) for o in options]}
+    district = str(event.grid_code)[:6]
+    rows = db().scalars(select(Department).where(Department.area_code == district)
+                        .order_by(Department.code))
+    options = [(d.code, localized(d)) for d in rows]
+    return {name: options for name in wanted}
 
 
 @bp.get("/events/<int:event_id>")
