@@ -49,7 +49,8 @@ def act(
     **fields: Any,
 ) -> Application:
     """Take ``action`` on an application (see ``workflow.ACTIONS`` for the fields)."""
-    app = access.load(session, actor, app_id)
+    extra = (followups.GUIDANCE_WAITING,) if action == "submit" else ()
+    app = access.load(session, actor, app_id, *extra)
     applications.check_version(app, version)
     t = check(action, app.status)
     if not _allowed(actor, app, t.who):
@@ -90,7 +91,8 @@ def _submit(session: Session, actor: Actor, app: Application, f: Mapping[str, An
     _complete(session, app, "submit")
     app.submitted_at = Platform.of(session).now()
     app.errors = {}
-    followups.close_guidance_for(session, actor, app)
+    waiting = session.info.get(access.EXTRA, {}).get(app.id, (None,))[0]
+    followups.close_guidance_for(session, actor, app, waiting)
     return {"answers": dict(app.form_data)}
 
 

@@ -88,8 +88,13 @@ def get_item(session: Session, code: str) -> ItemView:
     return fronts.item_view(row)
 
 
-def form_steps(item: ItemView | Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The form's steps, numbered from 1, each with its fields described for a generic form."""
+def form_steps(
+    item: ItemView | Mapping[str, Any] | Session, code: str | None = None
+) -> list[dict[str, Any]]:
+    """The form's steps, numbered from 1, each with its fields described for a generic form.
+    Pass an item (view or dict), or a session and an item code."""
+    if isinstance(item, Session):
+        item = get_item(item, code or "")
     data = item.data if isinstance(item, ItemView) else item
     form = data["form"]
     required = set(form.get("required") or [])

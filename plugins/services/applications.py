@@ -32,7 +32,7 @@ ENTITY = "services.application"
 
 def item_dict(session: Session, code: str) -> dict[str, Any]:
     """The catalog dict of item ``code`` (read once per transaction); ``NotFound`` if none."""
-    cache = session.info.setdefault(_ITEMS, {})
+    cache = session.info.setdefault(access.ITEMS, {})
     data = cache.get(code)
     if data is None:
         data = session.scalar(select(Item.data).where(Item.code == code))
@@ -44,11 +44,11 @@ def item_dict(session: Session, code: str) -> dict[str, Any]:
 
 def _forget_items(session: Session, transaction: Any) -> None:
     if transaction.parent is None:  # the outermost transaction, not a flush's
-        session.info.pop(_ITEMS, None)
+        session.info.pop(access.ITEMS, None)
         session.info.pop(access._KEPT, None)
+        session.info.pop(access.EXTRA, None)
 
 
-_ITEMS = "services.items"
 event.listen(Session, "after_transaction_end", _forget_items)
 
 

@@ -7,18 +7,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.areas.codes import Level, ancestor_at
 from core.contracts import CaseRequest, DomainEvent, RecordRef
 from core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
-from core.identity.models import Organisation, Person
+from core.identity.models import Department, Organisation, Person
 from core.identity.roles import Actor
 from core.platform import Platform
 from plugins.services import access
-from plugins.services.departments import department_code
+from plugins.services.departments import LEVEL_OF, department_code
 from plugins.services.models import Application, Followup, Item
 
 KIND = "services.followup"
@@ -66,8 +66,7 @@ def open_guidance(session: Session, request: CaseRequest, actor: Actor) -> Recor
         item = session.scalar(select(Item).where(Item.code == data["item_code"]))
         if item is None:
             raise NotFound(f"there is no service item {data['item_code']!r}")
-    district = ancestor_at(str(area), Level.DISTRICT) or str(area)
-    dept = department_code(district, item.department if item else "approval")
+    dept = _department(session, str(area), item)
     platform = Platform.of(session)
     now = platform.now()
     days = int(data.get("due_days") or GUIDANCE_DAYS)
@@ -85,6 +84,17 @@ def open_guidance(session: Session, request: CaseRequest, actor: Actor) -> Recor
     session.flush()
     _record(session, actor, f, "open", {"title": f.title, "origin": f.origin_type})
     return ref(f)
+
+
+def _department(session: Session, area: str, item: Item | None) -> str:
+    """The department that guides: the item's own at its level, else the district's approval
+    bureau."""
+    district = ancestor_at(area, Level.DISTRICT) or area
+    if item is not None:
+        at = ancestor_at(area, LEVEL_OF[item.level])
+        if at and session.get(Department, department_code(at, item.department)) is not None:
+            return department_code(at, item.department)
+    return department_code(district, "approval")
 
 
 def _organisation(session: Session, data: Mapping[str, Any], request: CaseRequest):
@@ -127,16 +137,36 @@ def close(session: Session, actor: Actor, f: Followup, text: str) -> None:
     _record(session, actor, f, "answer", {"answer": f.answer})
 
 
-def close_guidance_for(session: Session, actor: Actor, app: Application) -> None:
-    """An application for the item a guidance task asked for closes the task."""
+def _guidance_waiting() -> Any:
+    holder = or_(
+        and_(Application.organisation_id.is_not(None),
+             Followup.organisation_id == Application.organisation_id),
+        and_(Application.organisation_id.is_(None), Followup.person_id == Application.applicant_id),
+    )
+    return exists().where(Followup.status == "open", Followup.kind == "guidance",
+                          Followup.item_code == Application.item_code, holder)
+
+
+# SQL: whether an open guidance task waits for an application like this one
+GUIDANCE_WAITING = _guidance_waiting()
+
+
+def close_guidance_for(
+    session: Session, actor: Actor, app: Application, waiting: bool | None = None
+) -> None:
+    """An application for the item a guidance task asked for closes the task.
+    ``waiting`` (from ``GUIDANCE_WAITING``) skips the lookup when False."""
+    if waiting is False:
+        return
     holder = (Followup.organisation_id == app.organisation_id if app.organisation_id
               else Followup.person_id == app.applicant_id)
     with session.no_autoflush:
-        found = session.scalars(select(Followup).where(
-            Followup.kind == "guidance", Followup.status == "open",
-            Followup.item_code == app.item_code, holder)).all()
-    for f in found:
-        close(session, actor, f, f"已提交申请 {app.ref} / applied: {app.ref}")
+        ids = session.execute(select(Followup.id).where(
+            Followup.status == "open", Followup.kind == "guidance",
+            Followup.item_code == app.item_code, holder)).scalars().all()
+    for fid in ids:
+        close(session, actor, session.get(Followup, fid),
+              f"已提交申请 {app.ref} / applied: {app.ref}")
 
 
 def ref(f: Followup) -> RecordRef:

@@ -24,6 +24,7 @@ from plugins.services import (
     deadlines,
     departments,
     followups,
+    materials,
     profiles,
     rules,
 )
@@ -79,6 +80,19 @@ def linkage_open_case(session: Session, request: CaseRequest, actor: Actor) -> R
     if request.kind != followups.KIND:
         return None
     return followups.open_guidance(session, request, actor)
+
+
+@hookimpl
+def linkage_record_action(
+    session: Session, record: RecordRef, action: str, data: Mapping[str, Any], actor: Actor
+) -> RecordRef | None:
+    """``services.application`` / ``reuse_certificate`` (``material_code``,
+    ``certificate_id``, ``version``): attach a certificate the applicant confirmed."""
+    if record.type != profiles.APPLICATION or action != "reuse_certificate":
+        return None
+    app = materials.reuse(session, actor, record.id, str(data["material_code"]),
+                          int(data["certificate_id"]), version=int(data["version"]))
+    return profiles.record_status(session, RecordRef(profiles.APPLICATION, str(app.id)))
 
 
 @hookimpl

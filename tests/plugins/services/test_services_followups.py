@@ -100,3 +100,18 @@ def test_hook_linkage_profile_sections_services(platform, session, submitted, ci
         session=session, subject=Subject("place", "120101"), viewer=clerk)
     (section,) = [s for g in place for s in g if s.key == "services.applications"]
     assert section.summary["submitted"] == 1
+
+
+def test_submitting_closes_the_guidance_task(platform, session, clerk, citizen):
+    ref = platform.hook.linkage_open_case(session=session, actor=clerk, request=CaseRequest(
+        "services.followup", {"title": "提醒办理灵活就业登记", "person_id": citizen.person_id,
+                              "item_code": "hrss.flexible-employment-registration",
+                              "area_code": "120101001"}))
+    v = api.start_application(session, citizen, "hrss.flexible-employment-registration")
+    v = api.save_answers(session, citizen, v.id, version=v.version, answers={
+        "occupation": "外卖配送", "start_date": "2026-02-01", "phone": "13812345678",
+        "delivery_method": "electronic"})
+    assert platform.hook.linkage_record_status(session=session, record=ref).status == "open"
+    v = api.submit(session, citizen, v.id, version=v.version)
+    assert platform.hook.linkage_record_status(session=session, record=ref).status == "answered"
+    assert api.form_steps(session, "hrss.flexible-employment-registration")[0]["number"] == 1
