@@ -183,15 +183,17 @@ def catalog_validate_application(
 
 
 @hookspec
-def events_published(event: DomainEvent) -> None:
+def events_published(event: DomainEvent, platform: Platform) -> None:
     """React to a domain event (a report, a dispatch, an application submitted, …).
 
     Called **after commit** of the transaction that produced the event, once per event, in
     order. Each implementation is called in isolation: if one raises, the error is logged
     and recorded in ``Platform.hook_failures`` and the others still run. Open your own
-    transaction with ``Platform.session()`` if you need to write.
+    transaction with ``platform.session()`` if you need to write.
 
     :param event: a frozen ``DomainEvent``.
+    :param platform: the platform whose transaction committed (optional to declare: an
+      implementation that takes only ``event`` is called with ``event`` alone).
     Transaction: after commit; none of the caller's.
     On error: logged and recorded; never undoes the committed change.
     """
@@ -263,6 +265,27 @@ def linkage_record_status(session: Session, record: RecordRef) -> RecordRef | No
 
     Transaction: inside the caller's; read only.
     On error: shown to the user.
+    """
+
+
+@hookspec(firstresult=True)
+def linkage_record_action(
+    session: Session, record: RecordRef, action: str, data: Mapping[str, Any], actor: Actor
+) -> RecordRef | None:
+    """Take a workflow action on a record this plugin owns, on another domain's behalf.
+
+    Linkage uses it to finish what it links: close a grid event with the licence that
+    resolves it (``"grid.event"``, action ``"close"``, data ``{"evidence": [{"type", "id",
+    "title"}], "note"}``), attach a certificate the applicant confirmed to an application
+    (``"services.application"``, action ``"reuse_certificate"``, data ``{"material_code",
+    "certificate_id", "version"}``). The owning plugin documents its actions and data, and
+    applies its own rules: who may act (``actor``), and whether the record's state allows it.
+
+    *firstresult*: the plugin that owns ``record.type`` acts and returns the record with its
+    new status; others return None (the caller reports that nobody owns the record).
+    Transaction: inside the caller's, so the action and linkage's own rows commit together.
+    On error: the whole operation is rolled back; ``JinzhiError`` (``PermissionDenied``,
+    ``InvalidTransition``, ``InvalidInput``, ``Conflict``) reaches the user as is.
     """
 
 

@@ -100,8 +100,11 @@ class Platform:
     def broadcast(self, ev: DomainEvent) -> None:
         """Call every ``events_published`` implementation in isolation."""
         for impl in self.pm.hook.events_published.get_hookimpls():
+            kwargs: dict[str, Any] = {"event": ev}
+            if "platform" in impl.argnames:
+                kwargs["platform"] = self
             try:
-                impl.function(event=ev)
+                impl.function(**kwargs)
             except Exception as e:
                 log.exception("plugin %s failed on %s", impl.plugin_name, ev.name)
                 self.hook_failures.append(
