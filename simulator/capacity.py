@@ -70,6 +70,7 @@ class CityModel:
     def __init__(self, sc: Scenario, inputs: Inputs, seed: int) -> None:
         self.sc, self.inputs, self.rng = sc, inputs, random.Random(seed)
         self.world = World(sc.start, inputs.calendar)
+        self.env = self.world.env
         self.cal = inputs.calendar
         city = self.city = inputs.city
         items = self.items = inputs.items
@@ -222,11 +223,12 @@ class CityModel:
 
     def _end_warmup(self, ev: Any) -> None:
         for st in self.pstats:
-            st.restart(self.world.now)
-        self._last_busy = [(st.a_busy, st.schedule.worked(self.world.now)) for st in self.pstats]
+            st.restart(self.env.now)
+        self._last_busy = [(st.all_demand, st.schedule.worked(self.env.now))
+                           for st in self.pstats]
 
     def _sample(self, ev: Any) -> None:
-        now = self.world.now
+        now = self.env.now
         s = self.series
         s["t"].append(round(now, 6))
         s["backlog"].append(self.open)
@@ -238,8 +240,8 @@ class CityModel:
             w1 = st.schedule.worked(now)
             dw = (w1 - w0) * st.servers
             s["utilisation"][self.keys[k]].append(
-                round((st.a_busy - busy0) / dw, 4) if dw > 0 else None)
-            self._last_busy[k] = (st.a_busy, w1)
+                round((st.all_demand - busy0) / dw, 4) if dw > 0 else None)
+            self._last_busy[k] = (st.all_demand, w1)
         if now + self.bucket <= self.sc.horizon + 1e-9:
             self.world.call(self.bucket, self._sample)
 
@@ -247,7 +249,7 @@ class CityModel:
 
     def _arrive(self, ev: Any) -> None:
         i = ev._value
-        rng, now, s = self.rng, self.world.now, self.streams[ev._value]
+        rng, now, s = self.rng, self.env.now, self.streams[ev._value]
         nxt = s.next_after(now, rng)
         if nxt < self.sc.horizon:
             self.world.call(nxt - now, self._arrive, i)
@@ -287,7 +289,7 @@ class CityModel:
         job.task = pool.submit(job, demand, cb, self.items[job.item].priority)
 
     def _stage_end(self, job: Job) -> None:
-        ok = self.world.now <= job.deadline + 1e-9
+        ok = self.env.now <= job.deadline + 1e-9
         if not ok:
             job.ok = False
         if job.counted:
@@ -315,7 +317,7 @@ class CityModel:
         self._dispatch(job)
 
     def _dispatch(self, job: Job) -> None:
-        now = self.world.now
+        now = self.env.now
         job.stage = DISPATCH
         job.deadline = self.cal.deadline(now, *self.items[job.item].limits[DISPATCH])
         area = self.areas[job.comm][job.level]
@@ -328,7 +330,7 @@ class CityModel:
             job.level -= 1
             self._dispatch(job)
             return
-        now = self.world.now
+        now = self.env.now
         job.handle_due = self.cal.deadline(now, *self.items[job.item].limits[HANDLE])
         self.seq += 1
         heapq.heappush(self.heap, (job.handle_due, self.seq, job))
@@ -344,7 +346,7 @@ class CityModel:
     def _handled(self, job: Job) -> None:
         self._stage_end(job)
         job.stage = VERIFY
-        job.deadline = self.cal.deadline(self.world.now, *self.items[job.item].limits[VERIFY])
+        job.deadline = self.cal.deadline(self.env.now, *self.items[job.item].limits[VERIFY])
         self._submit(job, self.GRID, job.comm,
                      self.samplers[VERIFY][self.item_cat[job.item]](self.rng), self._verified)
 
@@ -363,7 +365,7 @@ class CityModel:
         self.live.discard(job)
         if not job.counted:
             return
-        b = S.bin_of(self.world.now - job.t0)
+        b = S.bin_of(self.env.now - job.t0)
         self.hist[b] += 1
         cat = self.item_cat[job.item]
         for dim, v in (("level", level), ("category", cat), ("department", job.dept),
@@ -376,7 +378,7 @@ class CityModel:
 
     def _tick(self, ev: Any) -> None:
         """Escalate cases whose handling limit has passed (督办), like ``events_tick``."""
-        now, heap = self.world.now, self.heap
+        now, heap = self.env.now, self.heap
         while heap and heap[0][0] <= now:
             due, _, job = heapq.heappop(heap)
             if job.stage != HANDLE or job.escalated or job.handle_due != due:
@@ -396,7 +398,7 @@ class CityModel:
     # ── applications ────────────────────────────────────────────────────────────────────
 
     def _arrive_app(self, ev: Any) -> None:
-        rng, now, s = self.rng, self.world.now, self.app_stream
+        rng, now, s = self.rng, self.env.now, self.app_stream
         nxt = s.next_after(now, rng)
         if nxt < self.sc.horizon:
             self.world.call(nxt - now, self._arrive_app)
@@ -416,7 +418,7 @@ class CityModel:
         self._review(app)
 
     def _review(self, app: App) -> None:
-        app.deadline = self.cal.add_working_days(self.world.now, app.item.promised_days)
+        app.deadline = self.cal.add_working_days(self.env.now, app.item.promised_days)
         app.pool.submit(app, self.review(self.rng), self._reviewed, 2)
 
     def _reviewed(self, app: App) -> None:
@@ -433,7 +435,7 @@ class CityModel:
         if not app.counted:
             return
         a = self.apps
-        now = self.world.now
+        now = self.env.now
         ok = now <= app.deadline + 1e-9
         a["decided"] += 1
         a["rejected"] += rejected

@@ -66,7 +66,8 @@ class Dist:
         if self.dist == "lognormal":
             s2 = math.log1p(self.cv**2)
             mu, sigma = math.log(mean) - s2 / 2, math.sqrt(s2)
-            return lambda r: r.lognormvariate(mu, sigma)
+            exp = math.exp
+            return lambda r: exp(r.gauss(mu, sigma))  # gauss: the fastest normal draw
         if self.dist == "gamma":
             k = 1.0 / self.cv**2
             theta = mean / k

@@ -9,6 +9,8 @@ from core.hookspecs import hookimpl
 
 @hookimpl
 def jinzhi_cli_commands(cli: click.Group) -> None:
+    from simulator.cli import simulate
     from simulator.seed import seed_command
 
     cli.add_command(seed_command)
+    cli.add_command(simulate)

@@ -22,7 +22,7 @@ class QueuesModel:
     def __init__(self, sc: Scenario, inputs: Inputs, seed: int) -> None:
         self.sc, self.rng = sc, random.Random(seed)
         self.world = World(sc.start, inputs.calendar)
-        env = self.world.env
+        env = self.env = self.world.env
         self.stats: dict[str, PoolStats] = {}
         self.pools: list[Pool] = []
         self.samplers: list[Callable[[random.Random], float]] = []
@@ -59,7 +59,7 @@ class QueuesModel:
             if t < sc.horizon:
                 w.call(t, self._arrive)
         if sc.warmup > 0:
-            w.call(sc.warmup, lambda ev: [s.restart(w.now) for s in self.stats.values()])
+            w.call(sc.warmup, lambda ev: [s.restart(w.env.now) for s in self.stats.values()])
         _run_until(w, sc.horizon, progress)
         for s in self.stats.values():
             s.advance(sc.horizon)
@@ -67,7 +67,7 @@ class QueuesModel:
                 "customers": self.customers}
 
     def _arrive(self, ev: Any) -> None:
-        rng, now = self.rng, self.world.now
+        rng, now = self.rng, self.env.now
         s = self.stream
         nxt = s.next_after(now, rng)
         if nxt < self.sc.horizon:
@@ -115,7 +115,8 @@ def pool_result(s: PoolStats, sc: Scenario) -> dict[str, Any]:
         "mean_sojourn": s.sojourn / n if n else None,
         "mean_in_system": s.a_system / span,
         "mean_in_queue": s.a_queue / span,
-        "utilisation": s.a_busy / (s.servers * worked) if s.servers and worked > 0 else None,
+        # work started after the warm-up over the servers' duty time
+        "utilisation": s.demand / (s.servers * worked) if s.servers and worked > 0 else None,
         "stage_on_time": s.on_time / s.stage_done if s.stage_done else None,
         "stage_done": s.stage_done,
     }

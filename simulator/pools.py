@@ -22,50 +22,54 @@ class PoolStats:
     """Counters and time integrals of every pool of one key (e.g. ``department.gas``)."""
 
     __slots__ = (
-        "a_busy", "a_queue", "a_system", "arrived", "busy", "demand", "in_queue", "in_system",
-        "key", "last_t", "last_w", "on_time", "schedule", "served", "servers", "sojourn",
+        "a_queue", "a_system", "all_demand", "arrived", "busy", "demand", "in_queue",
+        "in_system", "key", "last_t", "on_time", "schedule", "served", "servers", "sojourn",
         "stage_done", "started", "wait", "waited", "warmup",
     )
 
     def __init__(self, key: str, schedule: Schedule, servers: int, warmup: float) -> None:
         self.key, self.schedule, self.servers, self.warmup = key, schedule, servers, warmup
         self.in_system = self.in_queue = self.busy = 0
-        self.last_t = self.last_w = 0.0
-        self.a_system = self.a_queue = self.a_busy = 0.0
+        self.last_t = 0.0
+        self.a_system = self.a_queue = 0.0
         self.arrived = self.served = self.started = self.waited = 0
         self.stage_done = self.on_time = 0
-        self.wait = self.sojourn = self.demand = 0.0
+        self.wait = self.sojourn = self.demand = self.all_demand = 0.0
 
     def advance(self, now: float) -> None:
+        """Add to the time integrals of the numbers in system and in queue."""
         dt = now - self.last_t
         if dt > 0:
             self.a_system += self.in_system * dt
             self.a_queue += self.in_queue * dt
-            w = self.schedule.worked(now)
-            self.a_busy += self.busy * (w - self.last_w)
-            self.last_t, self.last_w = now, w
+            self.last_t = now
 
     def restart(self, now: float) -> None:
         """Forget the time integrals so far (end of the warm-up)."""
         self.advance(now)
-        self.a_system = self.a_queue = self.a_busy = 0.0
+        self.a_system = self.a_queue = 0.0
 
 
 class Pool:
     """The servers of one key in one area."""
 
-    __slots__ = ("busy", "env", "queues", "schedule", "servers", "stats")
+    __slots__ = ("_fin", "busy", "env", "queues", "schedule", "servers", "stats")
 
     def __init__(self, env: simpy.Environment, stats: PoolStats, servers: int) -> None:
         self.env, self.stats, self.servers = env, stats, servers
         self.schedule = stats.schedule
         self.busy = 0
+        self._fin = self._finish
         self.queues: tuple[deque[list], ...] = (deque(), deque(), deque(), deque())
 
     def submit(self, job: object, demand: float, callback, priority: int = 2) -> list:
-        now = self.env.now
+        now = self.env._now
         st = self.stats
-        st.advance(now)
+        dt = now - st.last_t
+        if dt > 0:  # PoolStats.advance, inlined: this is the hottest path
+            st.a_system += st.in_system * dt
+            st.a_queue += st.in_queue * dt
+            st.last_t = now
         st.in_system += 1
         if now >= st.warmup:
             st.arrived += 1
@@ -87,6 +91,7 @@ class Pool:
         self.busy += 1
         st = self.stats
         st.busy += 1
+        st.all_demand += task[DEMAND]
         if task[ENQUEUED] >= st.warmup:
             wait = now - task[ENQUEUED]
             st.started += 1
@@ -94,14 +99,20 @@ class Pool:
             st.demand += task[DEMAND]
             if wait > 1e-12:
                 st.waited += 1
-        end = self.schedule.work_end(now, task[DEMAND])
-        self.env.timeout(end - now, task).callbacks.append(self._finish)
+        sched = self.schedule
+        demand = task[DEMAND]
+        delay = demand if sched.starts is None else sched.work_end(now, demand) - now
+        self.env.timeout(delay, task).callbacks.append(self._fin)
 
     def _finish(self, ev: simpy.Event) -> None:
         task = ev._value
-        now = self.env.now
+        now = self.env._now
         st = self.stats
-        st.advance(now)
+        dt = now - st.last_t
+        if dt > 0:
+            st.a_system += st.in_system * dt
+            st.a_queue += st.in_queue * dt
+            st.last_t = now
         self.busy -= 1
         st.busy -= 1
         st.in_system -= 1

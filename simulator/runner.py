@@ -96,3 +96,13 @@ def _serial(sc: Scenario, inputs: Inputs, rep_seeds: list[int], progress: bool):
 
             out.append(replicate(sc, inputs, i, s, tick if progress else None))
     return out
+
+
+def simulate(
+    sc: Scenario, inputs: Inputs, replications: int | None = None,
+    executor: Executor | str | None = None, progress: bool = False,
+) -> dict[str, Any]:
+    """Run capacity mode and summarise: the result a planner reads (``summary.summarise``)."""
+    from simulator.summary import summarise
+
+    return summarise(sc, run(sc, inputs, replications, executor, progress), "capacity")

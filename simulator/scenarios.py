@@ -165,14 +165,36 @@ def resolve(name_or_path: str | Path) -> Path:
 
 def load(name_or_path: str | Path) -> Scenario:
     path = resolve(name_or_path)
-    try:
-        data = tomllib.loads(path.read_text("utf-8"))
-    except tomllib.TOMLDecodeError as e:
-        raise InvalidInput(f"{path}: not valid TOML: {e}") from None
+    data = _read(path)
     try:
         return replace(parse(data), path=str(path))
     except InvalidInput as e:
         raise InvalidInput(f"{path}: {e.message}") from None
+
+
+def _read(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The file's tables, on top of those of the scenario it ``extends`` (tables merge)."""
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise InvalidInput(f"{path}: not valid TOML: {e}") from None
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise InvalidInput(f"{path}: extends must name a scenario")
+    base_path = resolve(base) if Path(base).exists() or "/" not in base else path.parent / base
+    if base_path.resolve() in seen:
+        raise InvalidInput(f"{path}: extends {base!r} in a circle")
+    return _merge(_read(base_path, (*seen, path.resolve())), data)
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, Mapping) and isinstance(out.get(k), dict) \
+            else v
+    return out
 
 
 def parse(data: Mapping[str, Any]) -> Scenario:

@@ -79,7 +79,8 @@ class Schedule:
         i = bisect_right(self.starts, t) - 1
         if i < 0:
             return 0.0
-        return self.done[i] - max(self.ends[i] - t, 0.0)
+        end = self.ends[i]
+        return self.done[i] - (end - t if end > t else 0.0)
 
     def work_end(self, t: float, hours: float) -> float:
         """The instant at which ``hours`` of on-duty time have passed since ``t``."""
@@ -91,7 +92,8 @@ class Schedule:
             i += 1  # off duty and nothing to do: the next interval's start
         if i >= len(self.done):
             return math.inf  # beyond the schedule's horizon
-        return max(self.ends[i] - (self.done[i] - target), t)
+        end = self.ends[i] - (self.done[i] - target)
+        return end if end > t else t
 
     def on_duty(self, t: float) -> bool:
         if self.starts is None:

@@ -1,0 +1,204 @@
+"""``jinzhi simulate``: run, compare and size scenarios; calibrate from stored events.
+
+``jinzhi simulate SCENARIO`` runs one scenario (a path or a shipped name: demo, tianjin2020,
+rainstorm_week); ``compare``, ``size`` and ``calibrate`` are subcommands. Errors a planner can
+fix are ``InvalidInput`` and print as one line (exit status 2).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+from core.cli import Context
+from core.errors import InvalidInput
+from simulator import report, runner, scenarios
+from simulator.inputs import prepare
+
+
+class _DefaultGroup(click.Group):
+    """A group whose first argument, when it is not a subcommand, is a scenario to run."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+def _pm(ctx: click.Context):
+    obj = ctx.find_object(Context)
+    if obj is not None:
+        return obj.pm
+    from core.plugins import make_plugin_manager
+
+    return make_plugin_manager()
+
+
+def _executor(workers: int | None) -> Executor | str | None:
+    if workers is None:
+        return None
+    if workers <= 1:
+        return "serial"
+    return ProcessPoolExecutor(max_workers=workers)
+
+
+def _load(name: str, replications: int | None, seed: int | None,
+          horizon: float | None) -> scenarios.Scenario:
+    sc = scenarios.load(name)
+    if replications is not None:
+        if replications < 1:
+            raise InvalidInput("--replications must be at least 1")
+        sc = replace(sc, replications=replications)
+    if seed is not None:
+        sc = replace(sc, seed=seed)
+    if horizon is not None:
+        if horizon <= sc.warmup_days:
+            raise InvalidInput("--horizon-days must be longer than the warm-up")
+        sc = replace(sc, horizon_days=horizon)
+    return sc
+
+
+def _out(out: Path | None, name: str) -> Path:
+    return out or Path("sim-out") / name
+
+
+_common = [
+    click.option("--replications", "-n", type=int, help="Override the scenario's replications."),
+    click.option("--seed", type=int, help="Override the scenario's seed."),
+    click.option("--horizon-days", type=float, help="Override the scenario's horizon."),
+    click.option("--workers", type=int, help="Processes for replications (default: all cores)."),
+    click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
+]
+
+
+def common(f):
+    for opt in reversed(_common):
+        f = opt(f)
+    return f
+
+
+@click.group("simulate", cls=_DefaultGroup, invoke_without_command=False,
+             help="Simulate scenarios: `jinzhi simulate SCENARIO`, or compare / size / calibrate.")
+def simulate() -> None:
+    pass
+
+
+@simulate.command("run", help="Run a scenario (a .toml path or a shipped name such as demo).")
+@click.argument("scenario")
+@click.option("--mode", type=click.Choice(["capacity", "system"]), default="capacity",
+              show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for result.json and the plots (default sim-out/<scenario>).")
+@click.option("--no-plots", is_flag=True)
+@click.option("--database", help="System mode: database URL (default: a fresh SQLite file).")
+@click.option("--url", help="System mode: drive a running Jinzhi server over HTTP instead.")
+@common
+@click.pass_context
+def run_cmd(ctx: click.Context, scenario: str, mode: str, out: Path | None, no_plots: bool,
+            database: str | None, url: str | None, replications: int | None, seed: int | None,
+            horizon_days: float | None, workers: int | None, quiet: bool) -> None:
+    sc = _load(scenario, replications, seed, horizon_days)
+    out = _out(out, sc.name)
+    if mode == "system":
+        from simulator import system
+
+        result = system.run(sc, database_url=database, url=url, out=out, progress=not quiet)
+    else:
+        inputs = prepare(sc, _pm(ctx))
+        result = runner.simulate(sc, inputs, executor=_executor(workers), progress=not quiet)
+    files = report.write(result, out, plots=not no_plots)
+    click.echo(report.table(result))
+    click.echo("\nwrote " + ", ".join(str(f) for f in files))
+
+
+@simulate.command("compare", help="Run two scenarios and show their KPIs side by side.")
+@click.argument("a")
+@click.argument("b")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path))
+@common
+@click.pass_context
+def compare_cmd(ctx: click.Context, a: str, b: str, out: Path | None, replications: int | None,
+                seed: int | None, horizon_days: float | None, workers: int | None,
+                quiet: bool) -> None:
+    pm = _pm(ctx)
+    results = []
+    for name in (a, b):
+        sc = _load(name, replications, seed, horizon_days)
+        results.append(runner.simulate(sc, prepare(sc, pm), executor=_executor(workers),
+                                       progress=not quiet))
+    if results[0]["model"] != "city" or results[1]["model"] != "city":
+        raise InvalidInput("compare needs two city scenarios")
+    out = _out(out, f"compare-{results[0]['scenario']}-{results[1]['scenario']}")
+    out.mkdir(parents=True, exist_ok=True)
+    for r in results:
+        report.write(r, out / r["scenario"])
+    text = report.compare_table(*results)
+    (out / "compare.txt").write_text(text + "\n", "utf-8")
+    click.echo(text)
+    click.echo(f"\n* = the 95% confidence intervals do not overlap. wrote {out}")
+
+
+@simulate.command("size", help="Find the smallest staff per pool meeting an on-time target.")
+@click.argument("scenario")
+@click.option("--target", type=float, default=0.95, show_default=True,
+              help="On-time rate each pool's tasks must reach.")
+@click.option("--pool", "pools", multiple=True, help="Only these pools (repeatable).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path))
+@common
+@click.pass_context
+def size_cmd(ctx: click.Context, scenario: str, target: float, pools: tuple[str, ...],
+             out: Path | None, replications: int | None, seed: int | None,
+             horizon_days: float | None, workers: int | None, quiet: bool) -> None:
+    from tqdm import tqdm
+
+    from simulator.sizing import size, staff_toml
+
+    sc = _load(scenario, replications, seed, horizon_days)
+    inputs = prepare(sc, _pm(ctx))
+    executor = _executor(workers) or (
+        ProcessPoolExecutor(max_workers=os.cpu_count()) if (os.cpu_count() or 1) > 1
+        else "serial")
+    with tqdm(desc=f"sizing {sc.name}", unit=" sim", disable=quiet) as bar:
+        found = size(sc, inputs, target, pools or None, executor=executor,
+                     step=lambda label: bar.update(1))
+    out = _out(out, f"size-{sc.name}")
+    report.write(found["result"], out)
+    (out / "sizing.json").write_text(json.dumps(found, ensure_ascii=False, indent=1, default=str))
+    (out / "staff.toml").write_text(staff_toml(found, sc), "utf-8")
+    rows = [[k, p["field"], str(p["before"]), str(p["after"]),
+             _pct(p["on_time_before"]), _pct(p["on_time_after"])]
+            for k, p in found["pools"].items()]
+    click.echo(report._rows(["staff pool", "counted", "now", "needed", "on time now",
+                             "on time sized"], rows))
+    ev = found["result"]["events"]
+    click.echo(f"\nwith the sized staff: events on time {report.fmt(ev['on_time_rate'], True)}"
+               f" after {found['simulations']} simulations of {found['replications']} "
+               f"replications. wrote {out}/staff.toml")
+
+
+def _pct(v: float | None) -> str:
+    return "–" if v is None else f"{v * 100:.1f}%"
+
+
+@simulate.command("calibrate", help="Estimate arrival rates and stage times from stored events.")
+@click.option("--base", default="demo", show_default=True,
+              help="Scenario whose other settings the calibrated one keeps.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("calibrated.toml"), show_default=True)
+@click.option("--days", type=int, help="Only events reported in the last N days.")
+@click.pass_context
+def calibrate_cmd(ctx: click.Context, base: str, out: Path, days: int | None) -> None:
+    from simulator.calibrate import calibrate, write_scenario
+
+    obj = ctx.find_object(Context)
+    if obj is None:
+        raise InvalidInput("calibrate needs the jinzhi command's database configuration")
+    estimate = calibrate(obj.platform, days=days)
+    write_scenario(estimate, scenarios.resolve(base), out)
+    click.echo(f"{estimate['events']} events over {estimate['days']:.1f} days: "
+               f"{estimate['per_day']:.1f} a day. wrote {out}")

@@ -1,0 +1,159 @@
+"""The smallest staff per pool that meets an on-time target, found by simulation.
+
+Each stage's time limit starts when its task reaches the pool (立案 at the community's
+commanders, 派遣 at each commander level, 处置 at the department, 核查 at the grid workers,
+applications at the clerks), so whether a pool's tasks finish on time depends almost only
+on that pool. All pools are therefore searched at once: every round sets each pool to the
+middle of its interval, runs the replications with the same seeds (common random numbers)
+and halves each interval by that pool's own on-time rate. A last check runs the result and
+adds staff where pools interact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import replace
+from typing import Any
+
+from core.errors import InvalidInput
+from simulator import runner
+from simulator.inputs import Inputs
+from simulator.scenarios import Scenario
+
+MAX_ROUNDS = 24
+
+
+def _size_of(sc: Scenario, key: str) -> tuple[str, int]:
+    staff = sc.staff_for(key)
+    if staff.per_area is not None:
+        return "per_area", staff.per_area
+    return "total", staff.total or 0
+
+
+def _set(sc: Scenario, key: str, field: str, value: int) -> Scenario:
+    base = sc.staff_for(key)
+    staff = dict(sc.staff)
+    staff[key] = replace(base, **{field: value, ("total" if field == "per_area" else
+                                                 "per_area"): None})
+    return replace(sc, staff=staff)
+
+
+def pool_rates(reps: Sequence[dict[str, Any]]) -> dict[str, float | None]:
+    """Each pool key's stage on-time rate over all replications (None: no tasks)."""
+    out = {}
+    for key in reps[0]["pools"]:
+        done = sum(r["pools"][key]["stage_done"] for r in reps)
+        ok = sum((r["pools"][key]["stage_on_time"] or 0) * r["pools"][key]["stage_done"]
+                 for r in reps)
+        out[key] = ok / done if done else None
+    return out
+
+
+def size(
+    sc: Scenario, inputs: Inputs, target: float, keys: Sequence[str] | None = None,
+    replications: int | None = None, executor: Executor | str | None = None,
+    step: Callable[[str], None] | None = None, max_factor: int = 64,
+) -> dict[str, Any]:
+    """Search the staff of ``keys`` (default: every pool) for ``target`` on-time rate."""
+    if not 0 < target < 1:
+        raise InvalidInput("the target is an on-time rate between 0 and 1, e.g. 0.95")
+    n = replications or sc.replications
+
+    def evaluate(s: Scenario) -> dict[str, float | None]:
+        return pool_rates(runner.run(s, inputs, n, executor))
+
+    first = evaluate(sc)
+    keys = list(keys or first)
+    unknown = [k for k in keys if k not in first]
+    if unknown:
+        raise InvalidInput(f"no staff pool {unknown[0]!r} (pools: {', '.join(first)})")
+    fields = {k: _size_of(sc, k) for k in keys}
+    lo = {k: 1 for k in keys}  # largest value known to fail is lo - 1
+    hi: dict[str, int | None] = {}
+    for k in keys:
+        rate = first[k]
+        hi[k] = fields[k][1] if rate is None or rate >= target else None
+    # grow the pools that fail until they pass
+    current = {k: fields[k][1] for k in keys}
+    rounds = 0
+    while any(h is None for h in hi.values()):
+        rounds += 1
+        if rounds > MAX_ROUNDS:
+            raise InvalidInput("sizing did not converge: the target may be out of reach")
+        for k in keys:
+            if hi[k] is None:
+                lo[k] = current[k] + 1
+                current[k] = max(current[k] * 2, current[k] + 1)
+                if current[k] > max(fields[k][1], 1) * max_factor:
+                    raise InvalidInput(f"{k}: even {current[k]} staff miss the target")
+        rates = evaluate(_apply(sc, fields, current))
+        if step:
+            step(f"grow {rounds}")
+        for k in keys:
+            if hi[k] is None and (rates[k] is None or rates[k] >= target):
+                hi[k] = current[k]
+    # halve every interval at once
+    while any(lo[k] < hi[k] for k in keys):
+        rounds += 1
+        mid = {k: (lo[k] + hi[k]) // 2 for k in keys}
+        rates = evaluate(_apply(sc, fields, mid))
+        if step:
+            step(f"bisect {rounds}")
+        for k in keys:
+            if lo[k] >= hi[k]:
+                continue
+            if rates[k] is None or rates[k] >= target:
+                hi[k] = mid[k]
+            else:
+                lo[k] = mid[k] + 1
+    sized = {k: hi[k] for k in keys}
+    # check together; add staff where interactions pushed a pool under the target
+    for _ in range(MAX_ROUNDS):
+        rounds += 1
+        final = runner.run(_apply(sc, fields, sized), inputs, n, executor)
+        rates = pool_rates(final)
+        short = [k for k in keys if rates[k] is not None and rates[k] < target]
+        if step:
+            step(f"check {rounds}")
+        if not short:
+            break
+        for k in short:
+            sized[k] += 1
+    from simulator.summary import summarise
+
+    result = summarise(_apply(sc, fields, sized), final)
+    return {
+        "target": target, "replications": n, "simulations": rounds + 1,
+        "pools": {k: {"field": fields[k][0], "before": fields[k][1], "after": sized[k],
+                      "on_time_before": first[k], "on_time_after": rates[k]} for k in keys},
+        "result": result,
+    }
+
+
+def _apply(sc: Scenario, fields: dict[str, tuple[str, int]], values: dict[str, int]) -> Scenario:
+    for k, v in values.items():
+        sc = _set(sc, k, fields[k][0], v)
+    return sc
+
+
+def staff_toml(sizing: dict[str, Any], sc: Scenario) -> str:
+    """The sized staff as TOML tables to paste into the scenario."""
+    lines = []
+    for key, p in sizing["pools"].items():
+        hours = sc.staff_for(key).hours
+        lines.append(f"[staff.{key}]")
+        lines.append(f"{p['field']} = {p['after']}")
+        if hours.kind != "calendar":
+            if hours.kind == "always":
+                lines.append('hours = "always"')
+            else:
+                spans = ", ".join(f'"{_hm(a)}-{_hm(b)}"' for a, b in hours.periods)
+                lines.append(f'hours = {{ periods = [{spans}], days = "{hours.days}" }}')
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _hm(h: float) -> str:
+    h %= 24
+    return f"{int(h):02d}:{round((h - int(h)) * 60):02d}"
