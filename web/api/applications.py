@@ -15,9 +15,21 @@ from core.errors import Conflict
 from plugins.services import api as services
 from web.api import api
 from web.api.credentials import current
-from web.api.models import Body, Code, PageQuery, QueryBool, Text, local, make_page, page_of, texts
+from web.api.models import (
+    CLOSED_MAP,
+    Body,
+    Code,
+    PageQuery,
+    QueryBool,
+    Text,
+    local,
+    make_page,
+    page_of,
+    texts,
+)
 from web.api.problems import ApiProblem
 from web.api.runtime import Reply
+from web.api.spec import ID
 from web.database import db
 
 Status = Literal[tuple(services.STATUSES)]  # type: ignore[valid-type]
@@ -93,14 +105,16 @@ Answer = Text | StrictInt | float | StrictBool | list[Text] | None
 
 
 class Answers(Body):
-    answers: dict[Code, Answer] = Field(description="field → answer; valid ones are kept, the "
-                                                    "others come back in errors")
+    answers: dict[Code, Answer] = Field(
+        description="field → answer; valid ones are kept, the others come back in errors",
+        json_schema_extra=CLOSED_MAP)
     step: int | None = Field(None, ge=1, le=50, description="also report this step's gaps")
 
 
 class ActionInput(Body):
     fields: dict[Code, Text | StrictInt] = Field(
-        default_factory=dict, description="the action's fields (reason, note, score, method…)")
+        default_factory=dict, description="the action's fields (reason, note, score, method…)",
+        json_schema_extra=CLOSED_MAP)
 
 
 class ApplicationQuery(PageQuery):
@@ -176,14 +190,14 @@ def list_applications(query: ApplicationQuery) -> Any:
                      query.per_page)
 
 
-@api.route("/applications/<int:app_id>", summary="Read an application", tag="applications",
+@api.route(f"/applications/<{ID}:app_id>", summary="Read an application", tag="applications",
            scope="applications:read", response=Application, etag=True)
 def get_application(app_id: int) -> Application:
     """One application, with its answers, what still needs fixing and what you may do."""
     return view(services.get_application(db(), _actor(), app_id))
 
 
-@api.route("/applications/<int:app_id>/answers", "POST", summary="Save answers",
+@api.route(f"/applications/<{ID}:app_id>/answers", "POST", summary="Save answers",
            tag="applications", scope="applications:write", body=Answers, response=Application,
            versioned=True, etag=True)
 def save_answers(app_id: int, body: Answers, version: int) -> Application:
@@ -193,7 +207,7 @@ def save_answers(app_id: int, body: Answers, version: int) -> Application:
         db(), _actor(), app_id, version=version, answers=body.answers, step=body.step)))
 
 
-@api.route("/applications/<int:app_id>/submit", "POST", summary="Submit an application",
+@api.route(f"/applications/<{ID}:app_id>/submit", "POST", summary="Submit an application",
            tag="applications", scope="applications:write", response=Application,
            versioned=True, etag=True)
 def submit_application(app_id: int, version: int) -> Application:
@@ -202,7 +216,7 @@ def submit_application(app_id: int, version: int) -> Application:
     return view(_locked(lambda: services.submit(db(), _actor(), app_id, version=version)))
 
 
-@api.route("/applications/<int:app_id>/actions/<action>", "POST",
+@api.route(f"/applications/<{ID}:app_id>/actions/<action>", "POST",
            summary="Act on an application", tag="applications", scope="applications:write",
            body=ActionInput, response=Application, versioned=True, etag=True,
            path_descriptions={"action": "one of: " + ", ".join(services.ACTIONS)})
@@ -216,7 +230,7 @@ def act_on_application(app_id: int, action: str, body: ActionInput, version: int
                                              **body.fields)))
 
 
-@api.route("/applications/<int:app_id>/timeline", summary="An application's history",
+@api.route(f"/applications/<{ID}:app_id>/timeline", summary="An application's history",
            tag="applications", scope="applications:read", response=Timeline)
 def application_timeline(app_id: int) -> Timeline:
     """Every step taken, oldest first: who, when, the status after it and any note."""

@@ -11,6 +11,9 @@ from web.api import api
 from web.api.models import AreaCode, Code, PageQuery, Text, make_page, page_of, texts
 from web.database import db
 
+ItemType = Literal["01", "02", "03", "04", "05", "06", "07", "08", "09", "20", "21", "22",
+                   "licensing", "benefits", "confirmation", "public_service", "convenience"]
+
 
 class CatalogItem(BaseModel):
     """A service item as listed: what it is, who handles it, how long it takes."""
@@ -48,7 +51,8 @@ class CatalogItemDetail(CatalogItem):
 class CatalogQuery(PageQuery):
     q: Text | None = Field(None, max_length=100, description="words, Chinese or English")
     level: Literal["city", "district", "street"] | None = None
-    type: Code | None = Field(None, description="type code (01, 21, …) or alias (licensing)")
+    type: ItemType | None = Field(None, description="type code (01 licensing, 21 public "
+                                                    "service, …) or its alias")
     department: Code | None = Field(None, description="implementing department type")
     district: AreaCode | None = Field(None, description="items offered in this district")
     sort: Literal["relevance"] = Field(

@@ -98,13 +98,16 @@ ANONYMOUS = Principal(None, frozenset(), None, "anonymous")
 
 
 def _secret() -> str | None:
-    header = request.headers.get("Authorization")
-    if header:
+    header, key = request.headers.get("Authorization"), request.headers.get("X-API-Key")
+    bearer = None
+    if header is not None:
         kind, _, value = header.partition(" ")
         if kind.lower() != "bearer" or not value.strip():
             raise _unauthenticated("use 'Authorization: Bearer <token or key>'")
-        return value.strip()
-    return request.headers.get("X-API-Key") or None
+        bearer = value.strip()
+    if bearer is not None and key is not None and key != bearer:
+        raise _unauthenticated("send one credential: Authorization or X-API-Key, not both")
+    return bearer or key or None
 
 
 def _unauthenticated(detail: str) -> ApiProblem:

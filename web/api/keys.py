@@ -17,6 +17,7 @@ from web.api import api
 from web.api.credentials import CHANNEL_SCOPES, ROLE_SCOPES, SCOPES, check_rate, current
 from web.api.models import AreaCode, Body, PageQuery, QueryBool, Text, local, make_page, page_of
 from web.api.problems import ApiProblem
+from web.api.spec import ID
 from web.database import db, platform
 
 ScopeName = Literal[tuple(sorted(SCOPES))]  # type: ignore[valid-type]
@@ -175,14 +176,14 @@ def _admin_key(key_id: int) -> ApiKey:
     return key
 
 
-@api.route("/keys/<int:key_id>", "DELETE", summary="Revoke a channel key", tag="keys",
+@api.route(f"/keys/<{ID}:key_id>", "DELETE", summary="Revoke a channel key", tag="keys",
            scope="keys:admin", response=Key)
 def revoke_key(key_id: int) -> Key:
     """Revoke a key at once; its uses stay in the log."""
     return _key(apikeys.revoke(db(), _admin_key(key_id).id, now=platform().now()))
 
 
-@api.route("/keys/<int:key_id>/uses", summary="A key's usage log", tag="keys",
+@api.route(f"/keys/<{ID}:key_id>/uses", summary="A key's usage log", tag="keys",
            scope="keys:admin", query=PageQuery, response=page_of(KeyUse), paged=True)
 def key_uses(key_id: int, query: PageQuery) -> Any:
     """Every request made with the key, newest first."""

@@ -21,6 +21,9 @@ Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._@-]{1,80}$")]
 AreaCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}([0-9]{3}){0,3}$")]
 
+# A map whose keys must match its pattern (pydantic writes patternProperties only).
+CLOSED_MAP = {"additionalProperties": False}
+
 
 def _query_bool(value: Any) -> Any:
     if isinstance(value, str):

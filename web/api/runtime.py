@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from web.api import credentials
 from web.api.problems import ApiProblem
-from web.api.spec import Operation
+from web.api.spec import MAX_ID, Operation
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?([0-9]{1,9})"?\s*$')
 
@@ -74,14 +74,14 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
 
 
 def if_match() -> int:
-    """The version named by If-Match: 428 without it, 412 if it is not a version."""
+    """The version named by If-Match: 428 without it, 400 if it is not a version."""
     header = request.headers.get("If-Match")
     if header is None:
         raise ApiProblem(428, "send If-Match with the version (ETag) you read, so a newer "
                               "change is never overwritten")
     found = _IF_MATCH.match(header)
     if not found:
-        raise ApiProblem(412, 'If-Match must be the ETag you read, e.g. "3"',
+        raise ApiProblem(400, 'If-Match must be the ETag you read, e.g. "3"',
                          errors={"If-Match": 'use the ETag header value, e.g. "3"'})
     return int(found.group(1))
 
@@ -129,6 +129,8 @@ def render(op: Operation, path: Mapping[str, Any], result: Any) -> Response:
 
 def run(op: Operation, view: Callable[..., Any], path: dict[str, Any]) -> Response:
     credentials.authenticate(op.scope)
+    if any(isinstance(v, int) and v > MAX_ID for v in path.values()):
+        raise ApiProblem(404, "no record has so large an id")
     kwargs = dict(path)
     if op.query is not None:
         kwargs["query"] = parse_query(op.query)

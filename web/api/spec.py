@@ -19,8 +19,10 @@ from pydantic.json_schema import models_json_schema
 from web.api.problems import PROBLEM_JSON, TITLES
 
 _CONVERTER = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
-_PATH_TYPES = {"int": {"type": "integer", "minimum": 0}, None: {"type": "string"},
-               "string": {"type": "string"}}
+MAX_ID = 2**31 - 1
+ID = "int"  # rules say <{ID}:name>; larger than MAX_ID is a 404 (see runtime.run)
+_PATH_TYPES = {"int": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+               None: {"type": "string", "maxLength": 100}, "string": {"type": "string"}}
 
 
 @dataclass(frozen=True)
@@ -60,15 +62,13 @@ class Operation:
         return out
 
     def error_statuses(self) -> list[int]:
-        found = {400, 429, *self.errors}
-        if self.scope is not None:
-            found |= {401, 403}
-        if self.path_params():
-            found.add(404)
+        # 401/403: credentials sent are wrong or not enough (even where none are needed);
+        # 404: a path or a referenced record not found
+        found = {400, 401, 403, 404, 429, *self.errors}
         if self.query is not None or self.body is not None:
             found.add(422)
         if self.body is not None:
-            found |= {413, 415}
+            found |= {409, 413, 415}
         if self.versioned:
             found |= {409, 412, 428}
         return sorted(found)
