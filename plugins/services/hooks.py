@@ -24,7 +24,6 @@ from plugins.services import (
     deadlines,
     departments,
     followups,
-    materials,
     profiles,
     rules,
 )
@@ -83,21 +82,15 @@ def linkage_open_case(session: Session, request: CaseRequest, actor: Actor) -> R
 
 
 @hookimpl
-def linkage_record_action(
-    session: Session, record: RecordRef, action: str, data: Mapping[str, Any], actor: Actor
-) -> RecordRef | None:
-    """``services.application`` / ``reuse_certificate`` (``material_code``,
-    ``certificate_id``, ``version``): attach a certificate the applicant confirmed."""
-    if record.type != profiles.APPLICATION or action != "reuse_certificate":
-        return None
-    app = materials.reuse(session, actor, record.id, str(data["material_code"]),
-                          int(data["certificate_id"]), version=int(data["version"]))
-    return profiles.record_status(session, RecordRef(profiles.APPLICATION, str(app.id)))
+def linkage_record_status(session: Session, record: RecordRef) -> RecordRef | None:
+    return profiles.record_status(session, record)
 
 
 @hookimpl
-def linkage_record_status(session: Session, record: RecordRef) -> RecordRef | None:
-    return profiles.record_status(session, record)
+def linkage_record_action(
+    session: Session, record: RecordRef, action: str, data: Mapping[str, Any], actor: Actor
+) -> RecordRef | None:
+    return profiles.record_action(session, record, action, data, actor)
 
 
 @hookimpl

@@ -156,7 +156,7 @@ def reuse(
     if not spec.get("evidence_type"):
         raise InvalidInput(f"{spec['name']['en']} cannot be taken from a certificate: upload it",
                            fields={field: "upload the file"})
-    cert = session.get(Certificate, certificate_id)
+    cert = session.get(Certificate, int(certificate_id))
     kind, holder = certificates.holder_of(app)
     if cert is None or (cert.holder_kind, cert.holder_id) != (kind, holder):
         raise InvalidInput(f"certificate {certificate_id} is not one you hold",

@@ -3,17 +3,20 @@ applications, certificates and ratings; a place's applications; a record's statu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.areas.codes import Level, level_of
 from core.contracts import ProfileSection, RecordRef, Subject
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.identity.models import Person
 from core.identity.roles import Actor
 from plugins.services import access, certificates, followups
 from plugins.services.models import Application, Followup, Item
-from plugins.services.workflow import STATUSES
+from plugins.services.workflow import STATUSES, TRANSITIONS
 
 APPLICATION = "services.application"
 ROWS = 20
@@ -33,6 +36,44 @@ def record_status(session: Session, record: RecordRef) -> RecordRef | None:
     if record.type == followups.KIND and record.id.isdigit():
         f = session.get(Followup, int(record.id))
         return followups.ref(f) if f else None
+    return None
+
+
+def record_action(
+    session: Session, record: RecordRef, action: str, data: Mapping[str, Any], actor: Actor
+) -> RecordRef | None:
+    """Act on one of our records for another domain: on ``services.application`` the
+    lifecycle actions of ``workflow.TRANSITIONS`` (data: ``version`` + the action's fields) and
+    ``reuse_certificate`` (data: ``material_code``, ``certificate_id``, ``version``); on
+    ``services.followup`` the action ``answer`` (data: ``answer``)."""
+    from plugins.services import actions, materials  # late: they import this module's peers
+
+    if record.type == APPLICATION:
+        version = data.get("version")
+        if not isinstance(version, int):
+            raise InvalidInput("say which version you acted on", fields={"version": "a number"})
+        if action == "reuse_certificate":
+            cert = str(data.get("certificate_id", ""))
+            if not cert.isdigit():
+                raise InvalidInput("certificate_id must be a certificate's id",
+                                   fields={"certificate_id": "an id"})
+            materials.reuse(session, actor, record.id, str(data.get("material_code", "")),
+                            int(cert), version=version)
+        elif action in TRANSITIONS:
+            fields = {k: v for k, v in data.items() if k != "version"}
+            actions.act(session, actor, record.id, action, version=version, **fields)
+        else:
+            raise InvalidInput(f"an application has no action {action!r}",
+                               fields={"action": ", ".join(["reuse_certificate", *TRANSITIONS])})
+        return record_status(session, RecordRef(APPLICATION, record.id))
+    if record.type == followups.KIND:
+        if action != "answer":
+            raise InvalidInput(f"a follow-up has no action {action!r}",
+                               fields={"action": "answer"})
+        if not record.id.isdigit():
+            raise NotFound(f"there is no follow-up {record.id}")
+        return followups.ref(followups.answer(session, actor, int(record.id),
+                                              str(data.get("answer") or "")))
     return None
 
 

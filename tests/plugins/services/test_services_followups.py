@@ -115,3 +115,20 @@ def test_submitting_closes_the_guidance_task(platform, session, clerk, citizen):
     v = api.submit(session, citizen, v.id, version=v.version)
     assert platform.hook.linkage_record_status(session=session, record=ref).status == "answered"
     assert api.form_steps(session, "hrss.flexible-employment-registration")[0]["number"] == 1
+
+
+def test_hook_linkage_record_action_services_lifecycle(platform, session, submitted, clerk):
+    record = RecordRef("services.application", str(submitted.id))
+    ref = platform.hook.linkage_record_action(
+        session=session, record=record, action="accept", data={"version": submitted.version},
+        actor=clerk)
+    assert ref.status == "accepted"
+    with pytest.raises(InvalidInput):
+        platform.hook.linkage_record_action(session=session, record=record, action="fly",
+                                            data={"version": 1}, actor=clerk)
+    task = platform.hook.linkage_open_case(session=session, actor=clerk, request=CaseRequest(
+        "services.followup", {"title": "回访", "person_id": clerk.person_id or None,
+                              "area_code": "120101"}))
+    done = platform.hook.linkage_record_action(
+        session=session, record=task, action="answer", data={"answer": "已回访"}, actor=clerk)
+    assert done.status == "answered"
