@@ -52,7 +52,7 @@ from plugins.services.views import (
 from plugins.services.workflow import ACTIONS, STATUSES, TRANSITIONS
 
 __all__ = [
-    "ACTIONS", "STATUSES", "TRANSITIONS", "act", "answer_followup", "attach_material",
+    "ACTIONS", "SORTS", "STATUSES", "TRANSITIONS", "act", "answer_followup", "attach_material",
     "certificates_of", "check_answers", "export_catalog", "export_cpsv", "followups_of",
     "form_steps", "get_application", "get_item", "get_storefront", "import_catalog", "inbox",
     "list_applications", "load_catalog", "preview_evidence", "reuse_certificate", "save_answers",
