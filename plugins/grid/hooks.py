@@ -1,1 +1,74 @@
-"""Hook implementations of the `grid` plugin (registered through the `jinzhi` entry point)."""
+"""Hook implementations of the `grid` plugin (registered through the `jinzhi` entry point).
+
+Thin: each hook hands over to the module that owns the concept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy.orm import Session
+
+from core.areas.locate import Location
+from core.contracts import CaseRequest, ProfileSection, RecordRef, Route, Subject
+from core.hookspecs import hookimpl
+from core.identity.roles import Actor
+from core.platform import Platform
+from plugins.grid import escalation, profiles, reference, routing, taxonomy
+
+
+@hookimpl
+def jinzhi_migration_dirs() -> list[str]:
+    return [str(Path(__file__).parent / "migrations")]
+
+
+@hookimpl
+def jinzhi_seed_reference(session: Session, platform: Platform) -> None:
+    reference.seed(session, platform.pm)
+
+
+@hookimpl
+def jinzhi_cli_commands(cli: click.Group) -> None:
+    from plugins.grid.cli import grid
+
+    cli.add_command(grid)
+
+
+@hookimpl(trylast=True)
+def catalog_event_items() -> list[Mapping[str, Any]]:
+    return taxonomy.base_items()
+
+
+@hookimpl(trylast=True)
+def events_route(session: Session, item: Mapping[str, Any], location: Location) -> Route | None:
+    return routing.lookup(session, str(item["code"]), location)
+
+
+@hookimpl
+def events_tick(session: Session, now: dt.datetime) -> Mapping[str, int]:
+    return escalation.tick(session, now)
+
+
+@hookimpl
+def linkage_open_case(session: Session, request: CaseRequest, actor: Actor) -> RecordRef | None:
+    if request.kind != profiles.KIND:
+        return None
+    return profiles.open_case(session, request, actor)
+
+
+@hookimpl
+def linkage_record_status(session: Session, record: RecordRef) -> RecordRef | None:
+    if record.type != profiles.KIND:
+        return None
+    return profiles.record_status(session, record)
+
+
+@hookimpl
+def linkage_profile_sections(
+    session: Session, subject: Subject, viewer: Actor
+) -> list[ProfileSection]:
+    return profiles.sections(session, subject, viewer)
