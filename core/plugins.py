@@ -30,7 +30,6 @@ def make_plugin_manager(
     """
     pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
     pm.add_hookspecs(hookspecs)
-    pm.register(defaults, name="core.defaults")
     blocked = set(disabled)
     for name in blocked:
         pm.set_blocked(name)
@@ -49,6 +48,9 @@ def make_plugin_manager(
             _register(pm, plugin, ep.name)
     for plugin in extra:
         _register(pm, plugin, getattr(plugin, "__name__", None))
+    # Last: pluggy calls ``trylast`` implementations in reverse order of registration, so
+    # core's fallbacks come after every plugin's, ``trylast`` ones included.
+    pm.register(defaults, name="core.defaults")
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as e:
