@@ -176,11 +176,12 @@ def close_with_evidence(
                            "stays open", fields={"evidence": "wait until the licence is issued"})
     doc = held[0]
     evidence.log(session, actor, holder, f"evidence:{licence_type}", found, event)
+    note = note or f"已取得{doc.title}（{doc.data.get('number') or doc.id}）"
     closed = Platform.of(session).hook.linkage_record_action(
         session=session, record=RecordRef(event.type, event.id), action="close", actor=actor,
         data={"evidence": [{"type": doc.type, "id": doc.id, "title": doc.title,
                             "number": doc.data.get("number")}],
-              "note": note or f"已取得{doc.title}（{doc.data.get('number') or doc.id}）"})
+              "outcome": "fixed", "note": note, "public_note": note})
     if closed is None:
         raise ConfigurationError(f"no plugin can close {event.type} records")
     links.link(session, actor, RESOLVED_BY, RecordRef(event.type, event.id),
