@@ -6,11 +6,11 @@ community's commanders register it (立案) and dispatch it (派遣) — up thro
 district commanders when the responsible department sits higher, or when a level blows the
 whistle (吹哨) — to the department the routing gives, which handles it (处置); the grid worker
 verifies (核查) and the case closes or goes back for rework (返工). Each stage has the item's own
-time limit, counted on the core working calendar. A periodic tick, like ``events_tick``,
-escalates cases whose handling limit has passed (督办): the case jumps its queue and the
-commanders of the level above spend supervision time on it. Applications are reviewed by the
-clerks of their item's level within the promised working days; a supplement (补正) sends them
-back to the applicant and restarts the clock.
+time limit, counted on the core working calendar. A periodic tick, like the grid plugin's
+``events_tick``, escalates a case one level up whenever its stage's deadline passes (督办):
+it jumps its queue and the commanders of that level spend supervision time on it.
+Applications are reviewed by the clerks of their item's level within the promised working
+days; a supplement (补正) sends them back to the applicant and restarts the clock.
 
 Pools are created on first use and every statistic is a counter, a histogram or a series per
 time bucket, so memory follows the backlog, not the number of cases, and an event costs the
@@ -51,12 +51,12 @@ SELF_DEPT = "self_handled"
 class Job:
     """One open event: where it is, its current deadline, and whether it is still on time."""
 
-    __slots__ = ("comm", "counted", "deadline", "dept", "escalated", "handle_due", "item",
-                 "level", "ok", "pool", "reworks", "stage", "t0", "target", "task")
+    __slots__ = ("comm", "counted", "deadline", "dept", "esc", "handle_due", "item",
+                 "level", "ok", "pool", "reworks", "stage", "t0", "target", "task", "token")
 
     def __init__(self, item: int, comm: int, t0: float, counted: bool) -> None:
         self.item, self.comm, self.t0, self.counted = item, comm, t0, counted
-        self.ok, self.escalated, self.reworks = True, False, 0
+        self.ok, self.esc, self.reworks, self.token = True, 3, 0, 0
         self.level = self.target = 3
         self.deadline = self.handle_due = 0.0
         self.stage, self.dept, self.pool, self.task = SELF, -1, None, None
@@ -277,7 +277,7 @@ class CityModel:
         else:
             job.stage = REGISTER
             job.dept = self.item_dept[item]
-            job.deadline = self.cal.deadline(now, *it.limits[REGISTER])
+            self._clock(job, self.cal.deadline(now, *it.limits[REGISTER]))
             self._submit(job, self.CMD[3], comm, self.samplers[REGISTER][cat](rng),
                          self._registered)
         if counted:
@@ -319,7 +319,7 @@ class CityModel:
     def _dispatch(self, job: Job) -> None:
         now = self.env.now
         job.stage = DISPATCH
-        job.deadline = self.cal.deadline(now, *self.items[job.item].limits[DISPATCH])
+        self._clock(job, self.cal.deadline(now, *self.items[job.item].limits[DISPATCH]))
         area = self.areas[job.comm][job.level]
         self._submit(job, self.CMD[job.level], area,
                      self.samplers[DISPATCH][self.item_cat[job.item]](self.rng), self._dispatched)
@@ -332,13 +332,11 @@ class CityModel:
             return
         now = self.env.now
         job.handle_due = self.cal.deadline(now, *self.items[job.item].limits[HANDLE])
-        self.seq += 1
-        heapq.heappush(self.heap, (job.handle_due, self.seq, job))
         self._handle(job)
 
     def _handle(self, job: Job) -> None:
         job.stage = HANDLE
-        job.deadline = job.handle_due
+        self._clock(job, job.handle_due)
         area = self.areas[job.comm][self.dept_level[job.dept]]
         self._submit(job, self.DEPT[job.dept], area,
                      self.samplers[HANDLE][self.item_cat[job.item]](self.rng), self._handled)
@@ -346,7 +344,7 @@ class CityModel:
     def _handled(self, job: Job) -> None:
         self._stage_end(job)
         job.stage = VERIFY
-        job.deadline = self.cal.deadline(self.env.now, *self.items[job.item].limits[VERIFY])
+        self._clock(job, self.cal.deadline(self.env.now, *self.items[job.item].limits[VERIFY]))
         self._submit(job, self.GRID, job.comm,
                      self.samplers[VERIFY][self.item_cat[job.item]](self.rng), self._verified)
 
@@ -360,7 +358,16 @@ class CityModel:
             return
         self._close(job, job.target)
 
+    def _clock(self, job: Job, due: float) -> None:
+        """Start the stage's clock: the tick escalates the event if ``due`` passes."""
+        job.deadline = due
+        self.seq += 1
+        job.token = self.seq
+        if due < self.sc.horizon:
+            heapq.heappush(self.heap, (due, self.seq, job))
+
     def _close(self, job: Job, level: int) -> None:
+        job.token = -1
         self.open -= 1
         self.live.discard(job)
         if not job.counted:
@@ -377,20 +384,30 @@ class CityModel:
                 d["on_time"][v] += 1
 
     def _tick(self, ev: Any) -> None:
-        """Escalate cases whose handling limit has passed (督办), like ``events_tick``."""
+        """Escalate overdue events one level up, like the grid plugin's ``events_tick``: when
+        the current stage's deadline passes, and again each time its limit runs out once
+        more, up to the city (督办). The event jumps its queue and the commanders of the
+        level it reaches spend supervision time on it."""
         now, heap = self.env.now, self.heap
         while heap and heap[0][0] <= now:
-            due, _, job = heapq.heappop(heap)
-            if job.stage != HANDLE or job.escalated or job.handle_due != due:
+            _, token, job = heapq.heappop(heap)
+            if job.token != token or job.esc == 0:
                 continue
-            job.escalated = True
-            native = self.dept_level[job.dept]
+            job.esc -= 1
             if job.counted:
-                self.escalations[native] += 1
-            job.pool.boost(job.task)
-            up = max(native - 1, 0)
-            self.pool(self.CMD[up], self.areas[job.comm][up]).submit(
-                None, self.samplers[5][self.item_cat[job.item]](self.rng), None, 0)
+                self.escalations[job.esc] += 1
+            if job.task is not None:
+                job.pool.boost(job.task)
+            area = self.areas[job.comm][job.esc]
+            cat = self.item_cat[job.item]
+            self.pool(self.CMD[job.esc], area).submit(
+                None, self.samplers[5][cat](self.rng), None, 0)
+            if job.esc > 0:
+                nxt = self.cal.deadline(now, *self.items[job.item].limits[job.stage])
+                if nxt < self.sc.horizon:
+                    self.seq += 1
+                    job.token = self.seq
+                    heapq.heappush(heap, (nxt, self.seq, job))
         step = self.sc.tick_minutes / 60
         if now + step < self.sc.horizon:
             self.world.call(step, self._tick)

@@ -19,7 +19,7 @@ from core.errors import ConfigurationError
 PRIORITIES = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 EVENT_STAGES = ("register", "dispatch", "handle", "verify")
 # Where a department type sits when the grid plugin does not say (属地: the community).
-_COMMUNITY_TYPES = frozenset({"community", "property_management"})
+_COMMUNITY_TYPES = frozenset({"community"})
 _STREET_TYPES = frozenset({"street_office"})
 
 
@@ -97,19 +97,25 @@ def service_items(pm: pluggy.PluginManager) -> list[ServiceItem]:
 def department_levels(types: Iterable[str]) -> dict[str, str]:
     """The level (community, street, district) whose department of each type handles events.
 
-    Asks ``plugins.grid.api.department_level`` when the grid plugin offers it; otherwise the
-    territorial rule: community types at the community, the street office at the street,
-    every other department at the district.
+    Read from the grid plugin (``plugins.grid.api.department_types()``: each type's
+    ``level``; a type without a ``unit`` has no department, so its community handles it)
+    when it offers them; otherwise the territorial rule: community types at the
+    community, the street office at the street, every other department at the district.
     """
+    specs: Mapping[str, Any] = {}
     try:
         from plugins.grid import api as grid_api
 
-        ask = getattr(grid_api, "department_level", None)
+        if hasattr(grid_api, "department_types"):
+            specs = grid_api.department_types()
     except ImportError:
-        ask = None
+        pass
     out = {}
     for t in sorted(set(types)):
-        level = ask(t) if ask else None
+        level = None
+        if t in specs:  # no unit of its own: the community is responsible (属地兜底)
+            spec = specs[t] or {}
+            level = spec.get("level") or ("district" if "unit" in spec else "community")
         if level is None:
             level = (
                 "community" if t in _COMMUNITY_TYPES
