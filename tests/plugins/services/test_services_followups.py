@@ -48,7 +48,7 @@ def test_hook_linkage_open_case_followup(platform, session, clerk, org, citizen)
     ref = platform.hook.linkage_open_case(session=session, request=request, actor=clerk)
     assert ref.type == "services.followup" and ref.status == "open"
     assert platform.hook.linkage_open_case(
-        session=session, request=CaseRequest("grid.event", {}), actor=clerk) is None
+        session=session, request=CaseRequest("nobody.owns", {}), actor=clerk) is None
     tasks = api.followups_of(session, clerk)
     assert [(t.kind, t.origin) for t in tasks] == [("guidance", ("grid.event", "42"))]
     # the organisation applies: the task closes by itself
