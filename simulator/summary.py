@@ -30,7 +30,7 @@ def summarise(sc: Scenario, reps: list[dict[str, Any]], mode: str = "capacity") 
         "replications": len(reps), "horizon_days": sc.horizon_days,
         "warmup_days": sc.warmup_days, "start": sc.start.isoformat(),
         "seeds": [r["seed"] for r in reps],
-        "wall_seconds": [round(r["wall_seconds"], 3) for r in reps],
+        "wall_seconds": [round(r.get("wall_seconds", 0.0), 3) for r in reps],
     }
     if sc.model == "queues":
         return {**head, "queues": _queues(reps)}
