@@ -20,8 +20,10 @@ def create_app(config: Mapping[str, Any] | None = None, platform: Platform | Non
     """Build the web app. ``config`` overrides Flask settings (tests); ``platform`` is reused."""
     from web import access, assets, auth, database, errors, headers, i18n, settings, ui
     from web.admin import bp as admin_bp
+    from web.api import bp as api_bp
     from web.console import bp as console_bp
     from web.map import bp as map_bp
+    from web.open311 import bp as open311_bp
     from web.portal import bp as portal_bp
 
     platform = platform or Platform(Config.load())
@@ -39,7 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None, platform: Platform | Non
     headers.init_app(app)
     assets.init_app(app)
     ui.init_app(app)
-    for bp in (console_bp, portal_bp, map_bp, admin_bp):
+    for bp in (console_bp, portal_bp, map_bp, admin_bp, api_bp, open311_bp):
         app.register_blueprint(bp)
     access.init_app(app)
     return app
