@@ -14,7 +14,7 @@ import logging
 
 from flask import Blueprint, Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, PathConverter, Rule
 
 from core.errors import JinzhiError
 from web.access import ApiAccess
@@ -25,6 +25,17 @@ from web.database import rollback
 log = logging.getLogger(__name__)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", template_folder="templates")
+
+
+class AnyPath(PathConverter):
+    """Like ``path`` but also across line breaks: every unknown path gets a problem."""
+
+    regex = r"[^/][\s\S]*?"
+
+
+@bp.record_once
+def _converters(state: object) -> None:
+    state.app.url_map.converters["anypath"] = AnyPath  # type: ignore[attr-defined]
 
 
 def _mark(op: spec.Operation, view: object) -> None:
@@ -86,7 +97,7 @@ def not_found(rest: str = "") -> Response:
 
 not_found.roles = ApiAccess(None)  # type: ignore[attr-defined]
 _ALL = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
-bp.add_url_rule("/<path:rest>", "not_found", not_found, methods=_ALL)
+bp.add_url_rule("/<anypath:rest>", "not_found", not_found, methods=_ALL)
 bp.after_request(credentials.after_request)
 
 
@@ -103,7 +114,12 @@ from web.api import (  # noqa: E402  - each module declares its operations on ``
     areas,
     catalog,
     docs,
+    eventitems,
+    events,
     keys,
+    profiles,
+    statistics,
 )
 
-__all__ = ["api", "applications", "areas", "bp", "catalog", "docs", "keys"]
+__all__ = ["api", "applications", "areas", "bp", "catalog", "docs", "eventitems", "events",
+           "keys", "profiles", "statistics"]

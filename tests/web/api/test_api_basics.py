@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from sqlalchemy import select
 
@@ -24,8 +26,7 @@ def test_openapi_document_lists_every_operation(api, api_app):
               if rule.endpoint.startswith("api.") and rule.endpoint not in (
                   "api.not_found", "api.openapi_json", "api.reference", "api.index")
               for m in rule.methods - {"HEAD", "OPTIONS"}}
-    routes = {(m, p.replace("<int:", "{").replace("<", "{").replace(">", "}"))
-              for m, p in routes}
+    routes = {(m, re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", p)) for m, p in routes}
     assert documented == routes
     for path, item in doc["paths"].items():
         for method, op in item.items():

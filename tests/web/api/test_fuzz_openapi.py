@@ -2,8 +2,8 @@
 
 For every operation, valid and invalid requests are generated from the document and sent to
 the app: no answer is a 5xx, every answer (status, content type, body, headers) matches the
-document, invalid input gets a 4xx problem, and a request that failed stored nothing (the rows
-of the record tables and the audit trail are counted before and after each call).
+document, invalid input is refused with a 4xx problem, and a request that failed stored
+nothing (the rows of the record tables and the audit trail are counted before and after).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import func, select
 
 from core.db import metadata
@@ -22,6 +23,9 @@ from core.identity.models import Account, Person
 from core.platform import Platform
 
 MAX_EXAMPLES = 25
+# Schema-valid data may still be refused for what a schema cannot say (an item code that does
+# not exist, a point outside the city): such refusals are 4xx problems, checked below.
+EXCLUDED = [positive_data_acceptance]
 RECORD_TABLES = ("grid_event", "svc_application", "core_audit", "core_api_key", "core_person")
 
 
@@ -55,7 +59,7 @@ def _fuzz(operation: Any, platform: Platform, headers: dict[str, dict[str, str]]
               suppress_health_check=list(HealthCheck), phases=[Phase.generate])
     def run(case: Any) -> None:
         before = _counts(platform)
-        response = case.call_and_validate(headers=headers[who])
+        response = case.call_and_validate(headers=headers[who], excluded_checks=EXCLUDED)
         assert response.status_code < 500
         if response.status_code >= 400:
             content_type = response.headers.get("content-type") or [""]
