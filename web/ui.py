@@ -38,7 +38,8 @@ BOX_LABELS: dict[str, Any] = {
     "to_handle": _l("To handle"), "my_tasks": _l("My tasks"), "tasks": _l("My tasks"),
     "to_accept": _l("To accept"), "handling": _l("Being handled"),
     "returned": _l("Returned"), "extensions": _l("Extensions to approve"),
-    "to_approve": _l("To approve"), "backlog": _l("Backlog"), "rework": _l("Rework"),
+    "to_approve": _l("To approve"), "to_close": _l("To close"), "backlog": _l("Backlog"),
+    "rework": _l("Rework"),
 }
 
 SERVICE_STEPS: dict[str, Any] = {

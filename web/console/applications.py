@@ -91,6 +91,7 @@ def application(app_id: int) -> tuple[str, int]:
 @bp.post("/applications/<int:app_id>/act")
 @requires(*SERVICE_STAFF)
 def application_act(app_id: int) -> Response | tuple[str, int]:
+    services.get_application(db(), actor(), app_id)  # out of scope: 404 first
     name = request.form.get("action", "")
     if name not in STAFF_ACTIONS:
         abort(400)

@@ -8,11 +8,9 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from core.errors import Conflict, InvalidInput, InvalidTransition
-from core.identity.models import Department
 from plugins.grid import api as grid
 from web import actionforms, exports, reporting
 from web.access import CITIZEN, EVENT_STAFF, INBOX, REPORTERS
@@ -20,7 +18,7 @@ from web.auth import actor, requires
 from web.console import bp
 from web.console.forms import PatrolReportForm
 from web.database import db, rollback
-from web.i18n import localized, text
+from web.i18n import text
 from web.paging import Page
 
 SORTS = ("-reported", "reported", "due", "-due", "status")
@@ -87,7 +85,7 @@ def events_export(fmt: str) -> Response:
         (e.ref, e.item_code, text(e.item_name), text(e.status_label), e.grid_code,
          e.address, e.reported_at, e.due_at, "yes" if e.overdue else "", e.department_code)
         for e in exports.paged(lambda p, n: grid.list_events(
-            db(), who, page=p, per_page=n, **filters).items)
+            db(), who, page=p, per_page=n, count=False, **filters).items)
     )
     header = [_("Reference"), _("Item code"), _("Item"), _("Status"), _("Grid"), _("Address"),
               _("Reported"), _("Deadline"), _("Overdue"), _("Department code")]
@@ -109,16 +107,25 @@ def _render_event(event_id: int, failed: actionforms.ActionForm | None = None,
 
 
 def _choices(event: Any, names: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """Options the metadata cannot know: the departments of the event's district."""
-    wanted = {n for a in names for n, f in (grid.ACTIONS[a].get("fields") or {}).items()
+    """Options the metadata cannot know: where the event can be dispatched or summoned."""
+    wanted = {n: f.get("kind") for a in names
+              for n, f in (grid.ACTIONS[a].get("fields") or {}).items()
               if f.get("kind") in ("department", "departments")}
     if not wanted:
         return {}
-    district = str(event.grid_code)[:6]
-    rows = db().scalars(select(Department).where(Department.area_code == district)
-                        .order_by(Department.code))
-    options = [(d.code, localized(d)) for d in rows]
-    return {name: options for name in wanted}
+    options = grid.dispatch_options(db(), actor(), event.id)
+    out = {}
+    for name, kind in wanted.items():
+        out[name] = [(o.code, _option_label(o)) for o in options
+                     if kind == "department" or o.code != "community"]
+    return out
+
+
+def _option_label(option: Any) -> str:
+    if option.code == "community":
+        return _("The community (属地)")
+    mark = f" ({_('as routed')})" if option.routed else ""
+    return f"{option.name}{mark}"
 
 
 @bp.get("/events/<int:event_id>")
@@ -131,6 +138,7 @@ def event(event_id: int) -> tuple[str, int]:
 @requires(*EVENT_STAFF)
 def event_act(event_id: int) -> Response | tuple[str, int]:
     """Take one action from the event page (the generic, metadata-built form)."""
+    grid.get_event(db(), actor(), event_id)  # out of scope: 404 before anything else
     name = request.form.get("action", "")
     if name not in grid.ACTIONS:
         abort(400)

@@ -138,7 +138,7 @@ def event_series(name: str, session: Session, who: Actor, area: str, days: int
 
     platform = Platform.of(session)
     windows = buckets(platform.now(), days, platform.tz)
-    rows = [grid.statistics(session, who, area=area, start=a, end=b) for a, b in windows]
+    rows = [grid.statistics(session, who, area_code=area, start=a, end=b) for a, b in windows]
     labels = [_label(a) for a, _ in windows]
     if name == "events":
         return Series(_l("Events reported and closed"), labels,
@@ -147,7 +147,7 @@ def event_series(name: str, session: Session, who: Actor, area: str, days: int
                       legend=(_l("Reported"), _l("Closed")))
     if name == "event_on_time":
         return Series(_l("Closed on time (%)"), labels,
-                      [round(100 * (_get(r, "on_time_close_rate")), 1) for r in rows],
+                      [round(100 * _get(r, "on_time_close_rate"), 1) for r in rows],
                       kind="line", percent=True)
     return None
 

@@ -18,10 +18,10 @@ from plugins.services import api as services
 from web.access import DASHBOARD, MAP_VIEWERS
 from web.auth import actor, requires
 from web.database import db, platform
-from web.i18n import localized
+from web.i18n import localized, text
 from web.map import bp, charts, geo
 
-FIGURES = ("events", "overdue", "on_time_rate")
+FIGURES = ("events", "overdue", "on_time_close_rate")
 
 
 def _cache() -> geo.AreaCache:
@@ -49,7 +49,7 @@ def index() -> str:
     if figure not in FIGURES:
         figure = "events"
     areas = geo.children(db(), _cache(), code)["features"]
-    figures = grid.area_figures(db(), actor(), code)
+    figures = _figures(code)
     return render_template(
         "map/index.html", code=code, figure=figure, figures=figures, areas=areas,
         crumbs=geo.trail(db(), code, actor().scope_code or code),
@@ -76,7 +76,7 @@ def areas() -> Response:
 def figures() -> Response:
     """Per child area of ``area``: events, overdue and on-time close rate."""
     code = _area(request.args.get("area"))
-    return _json({"area": code, "figures": grid.area_figures(db(), actor(), code)})
+    return _json({"area": code, "figures": _figures(code)})
 
 
 @bp.get("/pins.json")
@@ -86,11 +86,13 @@ def pins() -> Response:
     code = _area(request.args.get("area"))
     if level_of(code) < Level.STREET:
         return _json({"type": "FeatureCollection", "features": []})
-    result = grid.list_events(db(), actor(), area=code, open_only=True, limit=500)
+    result = grid.list_events(db(), actor(), area=code, open_only=True, per_page=500,
+                              count=False)
     features = [
         {"type": "Feature", "id": e.id,
          "geometry": {"type": "Point", "coordinates": [e.lon, e.lat]},
-         "properties": {"title": e.title, "status": e.status_label, "colour": e.deadline_colour,
+         "properties": {"title": f"{e.ref} {text(e.item_name)}", "status": text(e.status_label),
+                        "colour": e.deadline_colour,
                         "url": url_for("console.event", event_id=e.id)}}
         for e in result.items if e.lon is not None and e.lat is not None
     ]
@@ -108,7 +110,7 @@ def dashboard() -> str:
     start = end - dt.timedelta(days=days)
     event_stats = service_stats = None
     if who.has_role(Role.COMMANDER, Role.ADMIN):
-        event_stats = grid.statistics(db(), who, area=code, start=start, end=end)
+        event_stats = grid.statistics(db(), who, area_code=code, start=start, end=end)
     if who.has_role(Role.CLERK, Role.ADMIN):
         service_stats = services.statistics(db(), who, start=start, end=end)["totals"]
     drawn = []
@@ -134,6 +136,18 @@ def chart(name: str) -> Response:
     svg = render_template("map/_chart.svg", chart=charts.layout(series))
     return Response(svg, mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=60"})
+
+
+def _figures(code: str) -> dict[str, dict[str, Any]]:
+    """Figures per child area (rates as percentages), keyed by area code."""
+    if level_of(code) is Level.GRID:
+        return {}
+    out = {}
+    for row in grid.area_figures(db(), actor(), code):
+        rate = row.get("on_time_close_rate")
+        out[row["code"]] = {**row, "on_time_close_rate": None if rate is None
+                            else round(100 * rate, 1)}
+    return out
 
 
 def _days() -> int:

@@ -59,6 +59,7 @@ def application(app_id: int) -> tuple[str, int]:
 @requires(Role.CITIZEN)
 def act(app_id: int) -> Response | tuple[str, int]:
     """Withdraw or rate an application (the generic action form)."""
+    services.get_application(db(), actor(), app_id)  # not yours: 404 first
     name = request.form.get("action", "")
     if name not in APPLICANT_ACTIONS:
         abort(400)

@@ -6,7 +6,7 @@
   var el = document.getElementById("map");
   if (!el || !window.L) { return; }
   var d = el.dataset;
-  var higherIsBetter = d.figure === "on_time_rate";
+  var higherIsBetter = d.figure === "on_time_close_rate";
   var palette = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
   var good = ["#a50f15", "#de2d26", "#fb6a4a", "#fcae91", "#fee5d9"];
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: Boolean(d.tileUrl) });
