@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from linkage_testdata import FakeGrid, load
+from linkage_testdata import GridCloseShim, load
 from sqlalchemy.orm import Session
 
 from core.areas.locate import locator_for
@@ -64,8 +64,9 @@ def shop(session: Session, me: Person) -> Organisation:
 
 
 @pytest.fixture
-def fake_grid(platform: Platform) -> FakeGrid:
-    """The stand-in grid plugin (tryfirst, so it answers before the real one)."""
-    fake = FakeGrid()
-    platform.pm.register(fake, name="fake-grid")
-    return fake
+def grid_close(platform: Platform) -> None:
+    """Closing grid events through ``linkage_record_action``: the grid plugin's own
+    implementation, or the tests' shim while it has none."""
+    owners = {i.plugin_name for i in platform.pm.hook.linkage_record_action.get_hookimpls()}
+    if "grid" not in owners:
+        platform.pm.register(GridCloseShim(), name="grid-close-shim")

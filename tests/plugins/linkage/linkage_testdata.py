@@ -1,6 +1,5 @@
 """Helpers shared by the linkage tests (a uniquely named module): demo actors, applications
-taken to approval, and a stand-in grid plugin used only while the real one cannot take
-reports through ``linkage_open_case``."""
+taken to approval, grid events walked through the grid's workflow."""
 
 from __future__ import annotations
 
@@ -10,9 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.areas.locate import locator_for
-from core.contracts import CaseRequest, DomainEvent, RecordRef
-from core.errors import InvalidTransition, PermissionDenied
+from core.contracts import RecordRef
 from core.hookspecs import hookimpl
 from core.identity.accounts import load_actor
 from core.identity.models import Account
@@ -87,62 +84,47 @@ def finish(session: Session, applicant: Actor, clerk: Actor, v):
     return v
 
 
-class FakeGrid:
-    """Takes reports (``grid.event``) like the grid plugin: status ``reported``, a
-    ``grid.event.report`` domain event, closing only when ``verified`` (set by tests)."""
+def step(session: Session, event_id: str, action: str, username: str, **fields: Any):
+    """Take one grid workflow action as ``username`` at the event's current version."""
+    from plugins.grid import api as grid
 
-    def __init__(self) -> None:
-        self.events: dict[str, dict[str, Any]] = {}
+    ev = grid.get_event(session, load(session, "commander.city"), event_id)
+    return grid.act(session, load(session, username), event_id, action, version=ev.version,
+                    **fields)
 
-    @hookimpl(tryfirst=True)
-    def catalog_event_items(self):
-        return [{"code": "0101", "zh": "暴露垃圾", "citizen": True},
-                {"code": "0801", "zh": "无照经营", "tags": ["licence"]},
-                {"code": "0804", "zh": "无证食品经营", "tags": ["licence"]}]
 
-    @hookimpl(tryfirst=True)
-    def linkage_open_case(self, session: Session, request: CaseRequest, actor: Actor):
-        if request.kind != "grid.event":
-            return None
-        return self.report(session, actor, **request.data)
+def to_verified(session: Session, event_id: str, handler: str) -> None:
+    """A reported event registered, dispatched, handled and verified on site."""
+    step(session, event_id, "register", "commander.c1")
+    step(session, event_id, "dispatch", "commander.c1")
+    step(session, event_id, "accept", handler)
+    step(session, event_id, "feedback", handler, note="已责令停止经营并指导办证")
+    step(session, event_id, "verify_pass", "worker.g1", note="现场核查")
 
-    def report(self, session: Session, actor: Actor, **data: Any) -> RecordRef:
-        """What a grid worker's report does: an event, announced after commit."""
-        eid = str(900_000 + len(self.events) + 1)
-        grid = data.get("grid_code")
-        if grid is None:
-            grid = locator_for(session).locate(data["lon"], data["lat"]).grid
-        self.events[eid] = {**data, "grid_code": grid, "status": "reported",
-                            "actor": actor.username}
-        platform = Platform.of(session)
-        platform.publish(session, DomainEvent(
-            "grid.event.report", "grid.event", eid, platform.now(), actor.username,
-            area_code=grid, data={"item_code": data["item_code"], "grid_code": grid,
-                                  "lon": data.get("lon"), "lat": data.get("lat")}))
-        return self._ref(eid)
 
-    @hookimpl(tryfirst=True)
-    def linkage_record_status(self, session: Session, record: RecordRef):
-        if record.type != "grid.event" or record.id not in self.events:
-            return None
-        return self._ref(record.id)
+def status_is(ref: RecordRef, code: str) -> bool:
+    """Whether a grid event's status (its code, or the label the grid plugin gives) is
+    ``code``."""
+    from plugins.grid.workflow import STATUSES
 
-    @hookimpl(tryfirst=True)
+    return ref.status in (code, STATUSES[code]["zh"], STATUSES[code]["en"])
+
+
+class GridCloseShim:
+    """``linkage_record_action`` for ``grid.event`` / ``close`` through the grid's own
+    workflow — registered by the tests only while the grid plugin has no implementation."""
+
+    @hookimpl
     def linkage_record_action(self, session, record, action, data, actor):
-        if record.type != "grid.event" or record.id not in self.events:
+        if record.type != "grid.event" or action != "close":
             return None
-        ev = self.events[record.id]
-        if not actor.has_role("commander"):
-            raise PermissionDenied("only commanders may close events")
-        if ev["status"] != "verified":
-            raise InvalidTransition(f"cannot close an event that is {ev['status']}")
-        ev.update(status="closed", evidence=list(data["evidence"]), note=data.get("note"))
-        return self._ref(record.id)
+        from plugins.grid import api as grid
 
-    def _ref(self, eid: str) -> RecordRef:
-        ev = self.events[eid]
-        return RecordRef("grid.event", eid, title=f"{ev['item_code']} {ev['description'][:20]}",
-                         status=ev["status"])
+        ev = grid.get_event(session, actor, record.id)
+        grid.act(session, actor, record.id, "close", version=ev.version,
+                 outcome=data.get("outcome", "fixed"), public_note=data["public_note"])
+        return Platform.of(session).hook.linkage_record_status(session=session, record=record)
+
 
 INDIVIDUAL_BUSINESS = "market.individual-business-registration"
 INDIVIDUAL_ANSWERS = {"business_name": "张记早点铺", "address": "西青区中北镇星光路18号",
