@@ -27,6 +27,7 @@ from core.identity.registry import mask
 from core.identity.roles import Actor, Role
 
 NUMBER_ROLES = (Role.ADMIN, Role.CLERK, Role.COMMANDER)
+PUBLIC_KEYS = frozenset({"credit_code"})
 AUDITOR = "auditor"  # an extra role (``identity_roles``) that may read anyone's data-use log
 _RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _PHONE = re.compile(r"(?<!\d)1\d{10}(?!\d)")
@@ -95,14 +96,13 @@ def mask_phone(phone: str | None) -> str | None:
 
 def scrub(value: Any) -> Any:
     """Mask every resident identity number and mobile number inside ``value`` (a profile's
-    summary or rows): the safety net under sections that forgot to mask."""
+    summary or rows): the safety net under sections that forgot to mask. Values under a
+    ``credit_code`` key stay (public, and may be all digits like an identity number)."""
     if isinstance(value, str):
         value = _RESIDENT_ID.sub(lambda m: mask(m.group(0)), value)
         return _PHONE.sub(lambda m: mask_phone(m.group(0)) or "", value)
-    if isinstance(value, dict):
-        return {k: scrub(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(scrub(v) for v in value)
     if hasattr(value, "items"):
-        return {k: scrub(v) for k, v in value.items()}
+        return {k: v if k in PUBLIC_KEYS else scrub(v) for k, v in value.items()}
     return value

@@ -152,3 +152,14 @@ def test_hook_linkage_profile_sections_a_district_adds_its_own(session, platform
     worker = load(session, "worker.g1")
     p = api.profile(session, worker, Subject("place", worker.scope_code))
     assert p.section("xiqing.volunteer").rows[0]["id_number"] == mask(me.id_number)
+
+
+def test_the_masking_net_keeps_credit_codes():
+    from plugins.linkage.privacy import scrub
+
+    number = make_resident_id("120101", dt.date(1988, 6, 16), 11)
+    out = scrub({"credit_code": "911201010000000123", "note": f"身份证{number}，电话13800000001",
+                 "rows": [{"id_number": number}]})
+    assert out["credit_code"] == "911201010000000123"
+    assert out["note"] == f"身份证{mask(number)}，电话138****0001"
+    assert out["rows"][0]["id_number"] == mask(number)
