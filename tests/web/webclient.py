@@ -33,4 +33,4 @@ def do_login(client: FlaskClient, username: str, password: str = PASSWORD) -> An
 
 
 def logout(client: FlaskClient) -> Any:
-    return client.post("/logout", data={"csrf_token": csrf_token(client, "/login")})
+    return client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
