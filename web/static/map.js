@@ -84,6 +84,10 @@
             a.textContent = f.properties.title + " (" + f.properties.status + ")";
             a.className = "pin-link";
             lyr.bindPopup(a);
+            lyr.on("add", function () {
+              var path = lyr.getElement && lyr.getElement();
+              if (path) { path.setAttribute("data-event", String(f.id)); }
+            });
           }
         }).addTo(map);
         el.setAttribute("data-pins", String(pins.features.length));

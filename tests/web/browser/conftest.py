@@ -42,6 +42,15 @@ def chromium_path() -> Path:
 
 
 @pytest.fixture(scope="session")
+def live_platform(live_server: str) -> Platform:
+    """The live server's platform (to look things up in its database)."""
+    return _LIVE["platform"]
+
+
+_LIVE: dict[str, Any] = {}
+
+
+@pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -> Iterator[str]:
     """The app on 127.0.0.1:<random port>, over its own seeded database."""
     from simulator.seed import seed_demo
@@ -53,6 +62,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -
     seed_demo(platform, scale="small", seed=1)
     app = create_app({"SECRET_KEY": "browser-tests", "LOGIN_RATE_LIMIT": "1000 per minute"},
                      platform=platform)
+    _LIVE["platform"] = platform
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
