@@ -55,7 +55,10 @@
       },
       onEachFeature: function (f, lyr) {
         var v = value(figs, f.id);
-        lyr.bindTooltip(name(f.properties) + (v === null ? "" : ": " + v), { sticky: true });
+        var few = areas.children.features.length <= 40;
+        lyr.bindTooltip(name(f.properties) + (v === null ? "" : ": " + v),
+          few ? { permanent: true, direction: "center", className: "area-label" }
+              : { sticky: true });
         if (areas.child_level) { lyr.on("click", function () { drill(f.id); }); }
         lyr.on("add", function () {
           var path = lyr.getElement && lyr.getElement();
@@ -66,6 +69,17 @@
     if (layer.getLayers().length) { bounds = layer.getBounds(); }
     if (bounds && bounds.isValid()) { map.fitBounds(bounds, { padding: [8, 8] }); }
     else { map.setView([39.13, 117.2], 9); }
+    var legend = document.getElementById("map-legend");
+    if (legend && values.length) {
+      legend.textContent = "";
+      [0, 1, 2, 3, 4].forEach(function (i) {
+        var from = lo + (hi - lo) * i / 5, swatch = document.createElement("span");
+        swatch.className = "swatch";
+        swatch.style.background = higherIsBetter ? good[4 - i] : palette[i];
+        legend.appendChild(swatch);
+        legend.appendChild(document.createTextNode(" ≥ " + Math.round(from * 10) / 10 + "  "));
+      });
+    }
     el.setAttribute("data-ready", "1");
   }).catch(function () { el.setAttribute("data-error", "1"); });
 
