@@ -51,7 +51,7 @@ SELF_DEPT = "self_handled"
 class Job:
     """One open event: where it is, its current deadline, and whether it is still on time."""
 
-    __slots__ = ("comm", "counted", "deadline", "dept", "esc", "handle_due", "item",
+    __slots__ = ("comm", "counted", "deadline", "dept", "esc", "ext", "handle_due", "item",
                  "level", "ok", "pool", "reworks", "stage", "t0", "target", "task", "token")
 
     def __init__(self, item: int, comm: int, t0: float, counted: bool) -> None:
@@ -60,10 +60,12 @@ class Job:
         self.level = self.target = 3
         self.deadline = self.handle_due = 0.0
         self.stage, self.dept, self.pool, self.task = SELF, -1, None, None
+        self.ext: object = None  # system mode: the event's id and version in the platform
 
 
 class App:
-    __slots__ = ("counted", "deadline", "item", "level", "pool", "supplements", "t0")
+    __slots__ = ("comm", "counted", "deadline", "ext", "item", "level", "pool", "supplements",
+                 "t0")
 
 
 class CityModel:
@@ -98,6 +100,7 @@ class CityModel:
                     sc.events.escalation.get("street", 0.0),
                     sc.events.escalation.get("community", 0.0)]
         self._counters()
+        self.obs: Any = None  # system mode: told of every step (see ``simulator.system``)
 
     # ── set-up ──────────────────────────────────────────────────────────────────────────
 
@@ -277,6 +280,8 @@ class CityModel:
         else:
             job.stage = REGISTER
             job.dept = self.item_dept[item]
+            if self.obs is not None:
+                self.obs.reported(job)
             self._clock(job, self.cal.deadline(now, *it.limits[REGISTER]))
             self._submit(job, self.CMD[3], comm, self.samplers[REGISTER][cat](rng),
                          self._registered)
@@ -302,10 +307,14 @@ class CityModel:
 
     def _self_done(self, job: Job) -> None:
         self._stage_end(job)
+        if self.obs is not None:
+            self.obs.self_handled(job)
         self._close(job, 3)
 
     def _registered(self, job: Job) -> None:
         self._stage_end(job)
+        if self.obs is not None:
+            self.obs.registered(job)
         native = self.dept_level[job.dept]
         target = native
         while target > 0 and self.rng.random() < self.esc[target]:
@@ -332,6 +341,8 @@ class CityModel:
             return
         now = self.env.now
         job.handle_due = self.cal.deadline(now, *self.items[job.item].limits[HANDLE])
+        if self.obs is not None:
+            self.obs.dispatched(job)
         self._handle(job)
 
     def _handle(self, job: Job) -> None:
@@ -343,6 +354,8 @@ class CityModel:
 
     def _handled(self, job: Job) -> None:
         self._stage_end(job)
+        if self.obs is not None:
+            self.obs.handled(job)
         job.stage = VERIFY
         self._clock(job, self.cal.deadline(self.env.now, *self.items[job.item].limits[VERIFY]))
         self._submit(job, self.GRID, job.comm,
@@ -354,8 +367,12 @@ class CityModel:
             job.reworks += 1
             if job.counted:
                 self.reworks += 1
+            if self.obs is not None:
+                self.obs.verified(job, False)
             self._handle(job)
             return
+        if self.obs is not None:
+            self.obs.verified(job, True)
         self._close(job, job.target)
 
     def _clock(self, job: Job, due: float) -> None:
@@ -389,6 +406,8 @@ class CityModel:
         more, up to the city (督办). The event jumps its queue and the commanders of the
         level it reaches spend supervision time on it."""
         now, heap = self.env.now, self.heap
+        if self.obs is not None:
+            self.obs.tick(now)
         while heap and heap[0][0] <= now:
             _, token, job = heapq.heappop(heap)
             if job.token != token or job.esc == 0:
@@ -422,7 +441,7 @@ class CityModel:
         svc = self.inputs.services[s.what[s.pick.pick(rng.random())]]
         comm = self.area_pick.pick(rng.random())
         app = App()
-        app.item, app.t0, app.supplements = svc, now, 0
+        app.item, app.t0, app.supplements, app.comm, app.ext = svc, now, 0, comm, None
         app.counted = now >= self.sc.warmup
         app.level = svc.level if svc.level in ("street", "district") else "city"
         key = self.CLERK[app.level]
@@ -432,11 +451,19 @@ class CityModel:
         if app.counted:
             self.apps["submitted"] += 1
             self.apps["by_level"][app.level][0] += 1
+        if self.obs is not None:
+            self.obs.app_submitted(app)
         self._review(app)
 
     def _review(self, app: App) -> None:
         app.deadline = self.cal.add_working_days(self.env.now, app.item.promised_days)
         app.pool.submit(app, self.review(self.rng), self._reviewed, 2)
+
+    def _resubmit(self, ev: Any) -> None:
+        app = ev._value
+        if self.obs is not None:
+            self.obs.app_resubmitted(app)
+        self._review(app)
 
     def _reviewed(self, app: App) -> None:
         rng, ap = self.rng, self.sc.applications
@@ -444,9 +471,13 @@ class CityModel:
             app.supplements += 1
             if app.counted:
                 self.apps["supplements"] += 1
-            self.world.call(self.supp_delay(rng), lambda ev: self._review(app))
+            if self.obs is not None:
+                self.obs.app_supplement(app)
+            self.world.call(self.supp_delay(rng), self._resubmit, app)
             return
         rejected = ap.reject > 0 and rng.random() < ap.reject
+        if self.obs is not None:
+            self.obs.app_decided(app, rejected)
         self.apps_open -= 1
         self.apps_live.discard(app)
         if not app.counted:
