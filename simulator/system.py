@@ -87,17 +87,20 @@ class InProcess:
 class Robots:
     """Turns the capacity model's steps into the platform calls of the people involved."""
 
-    def __init__(self, platform: Platform, model: CityModel, driver: InProcess,
+    def __init__(self, platform: Platform | None, model: CityModel, driver: Any,
                  seed: int) -> None:
         self.p, self.m, self.d = platform, model, driver
         self.rng = random.Random(seed)
         city = model.city
-        with platform.sessions() as s:
-            grids = {parent: code for parent, code in s.execute(
-                select(Area.parent_code, func.min(Area.code))
-                .where(Area.level == int(Level.GRID)).group_by(Area.parent_code))}
-            self.people = list(s.scalars(select(Person.id).order_by(Person.id)))
-        self.grid_of = [grids.get(c, c) for c in city.community_codes]
+        if platform is None:  # over HTTP: the synthetic city's codes, no local database
+            grids, self.people = {}, []
+        else:
+            with platform.sessions() as s:
+                grids = {parent: code for parent, code in s.execute(
+                    select(Area.parent_code, func.min(Area.code))
+                    .where(Area.level == int(Level.GRID)).group_by(Area.parent_code))}
+                self.people = list(s.scalars(select(Person.id).order_by(Person.id)))
+        self.grid_of = [grids.get(c, c + "001") for c in city.community_codes]
         self.codes = [("120000",), city.district_codes, city.street_codes, city.community_codes]
         self._actors: dict[tuple, Actor] = {}
         self._forms: dict[str, tuple[dict[str, Any], list[str]] | None] = {}
