@@ -106,10 +106,11 @@ def year(seed: int) -> None:
         t = time.perf_counter()
         r = pool.submit(runner.replicate, sc, inputs, 0, runner.seeds(seed, 1)[0]).result()
         wall = time.perf_counter() - t
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     ev = r["events"]
-    print(f"\ntianjin2020, one simulated year, one replication: {wall:.1f} s wall "
-          f"(+{prep:.1f} s reading plugins and calendar); goal < 300 s: "
+    print(f"\ntianjin2020, one simulated year, one replication: {wall:.1f} s wall, "
+          f"{cpu:.1f} s CPU (+{prep:.1f} s reading plugins and calendar); goal < 300 s: "
           f"{'met' if wall < 300 else 'MISSED'}")
     print(f"  {ev['arrived']:,} events after the warm-up, {r['applications']['submitted']:,} "
           f"applications; on time {ev['on_time'] / max(ev['closed'] + ev['late_open'], 1):.1%}; "
