@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 DOC = Path(__file__).resolve().parents[2] / "docs" / "writing_a_plugin.md"
 BLOCK = re.compile(r"^```(\w+) file=(\S+)\n(.*?)^```$", re.S | re.M)
 
@@ -28,6 +30,7 @@ def _pip(*args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
+@pytest.mark.slow  # about 10 s: a pip install and a seeded city in a subprocess
 def test_the_walkthrough_gives_a_passing_plugin(tmp_path):
     folder = tmp_path / "jinzhi-xiqing-demo"
     for path, body in files_of(DOC.read_text("utf-8")).items():
