@@ -20,6 +20,7 @@ Every use of a key is logged in ``core_api_key_use``; every caller is rate-limit
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -199,17 +200,21 @@ def check_rate(who: Principal, limit: str | None = None, ident: str | None = Non
     limiter = current_app.extensions["jinzhi_limiter"]
     if not limiter.enabled:
         return
-    item = limits.parse(limit or who.rate_limit or current_app.config["API_RATE_LIMIT"])
+    item = _parse(limit or who.rate_limit or current_app.config["API_RATE_LIMIT"])
     ident = ident or who.rate_key
-    allowed = limiter.limiter.hit(item, _NAMESPACE, ident)
+    g.rate_headers = {"RateLimit-Policy": f"{item.amount};w={item.get_expiry()}"}
+    if limiter.limiter.hit(item, _NAMESPACE, ident):
+        return
     stats = limiter.limiter.get_window_stats(item, _NAMESPACE, ident)
     reset = max(1, int(stats.reset_time - time.time()))
-    g.rate_headers = {"RateLimit-Limit": str(item.amount),
-                      "RateLimit-Remaining": str(stats.remaining),
-                      "RateLimit-Reset": str(reset)}
-    if not allowed:
-        raise ApiProblem(429, f"this key may make {item} requests; wait {reset} s and retry",
-                         headers={"Retry-After": str(reset), **g.rate_headers})
+    raise ApiProblem(429, f"this key may make {item} requests; wait {reset} s and retry",
+                     headers={"Retry-After": str(reset), "RateLimit-Limit": str(item.amount),
+                              "RateLimit-Remaining": "0", "RateLimit-Reset": str(reset)})
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(text: str) -> limits.RateLimitItem:
+    return limits.parse(text)
 
 
 def after_request(response: Response) -> Response:

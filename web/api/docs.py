@@ -38,8 +38,8 @@ stores nothing.
 **Versions.** Records carry `version` and an `ETag`. Changes need `If-Match` with the version
 you read: 428 without it, 412 when someone changed the record first.
 
-**Rate limits** apply per key, token or address; answers carry `RateLimit-Limit`,
-`RateLimit-Remaining` and `RateLimit-Reset`, and a 429 carries `Retry-After`.
+**Rate limits** apply per key, token or address; answers carry `RateLimit-Policy`
+(requests;w=seconds), and a 429 carries `Retry-After` and `RateLimit-Reset`.
 
 **Times** are RFC 3339 with an offset (the city's time, +08:00).
 """

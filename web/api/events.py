@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool
 
-from core.errors import Conflict
+from core.errors import Conflict, NotFound
+from core.identity.roles import SYSTEM
 from plugins.grid import api as grid
 from web.api import api
 from web.api.credentials import Principal, current
@@ -35,6 +36,7 @@ from web.api.spec import ID
 from web.database import db
 
 Status = Literal[tuple(grid.STATUSES)]  # type: ignore[valid-type]
+PUBLIC_REPORTERS = ("citizen",)  # events the public reported: their public view is public
 
 
 class Photo(BaseModel):
@@ -177,13 +179,31 @@ def _url(event_id: int) -> str:
     return f"/api/v1/events/{event_id}"
 
 
+def _public(event_id: int) -> Any:
+    """The public view of an event the public reported (what Open311 shows), or 404."""
+    try:
+        found = grid.get_event(db(), SYSTEM, event_id)
+    except NotFound:
+        found = None
+    if found is None or found.reporter_kind not in PUBLIC_REPORTERS:
+        raise ApiProblem(404, f"there is no event {event_id} that you can see")
+    return found.public_view()
+
+
 def read(event_id: int, with_actions: bool = True) -> Event:
-    who = current().actor
-    found = grid.get_event(db(), who, event_id)
-    if not current().within(found.grid_code):
+    """The event as the caller may see it. A channel key also sees the public view of the
+    events the public reported (as on Open311), so it can follow its own reports."""
+    who = current()
+    try:
+        found = grid.get_event(db(), who.actor, event_id)
+    except NotFound:
+        if who.kind != "key":
+            raise
+        found, with_actions = _public(event_id), False
+    if not who.within(found.grid_code):
         raise ApiProblem(404, f"there is no event {event_id} within this key's area limit")
-    actions = grid.available_actions(db(), who, event_id) if with_actions else None
-    return view(found, list(actions) if actions is not None else None)
+    actions = grid.available_actions(db(), who.actor, event_id) if with_actions else None
+    return view(found, list(actions) if actions is not None else [])
 
 
 @api.route("/events", "POST", summary="Report an event", tag="events", scope="events:write",
@@ -200,7 +220,7 @@ def report_event(body: NewEvent) -> Reply:
     if not who.within(found.grid_code):
         raise ApiProblem(403, f"the place is outside this key's area limit ({who.area_code})",
                          errors={"location": "report a place inside the key's area"})
-    return Reply(read(found.id), location=_url(found.id))
+    return Reply(view(found, []), location=_url(found.id))
 
 
 @api.route("/events", summary="List events", tag="events", scope="events:read",
@@ -256,10 +276,14 @@ def act_on_event(event_id: int, action: str, body: ActionInput, version: int) ->
 def event_timeline(event_id: int) -> Timeline:
     """Every step, oldest first: who, when, the status after it and any note."""
     read(event_id, with_actions=False)
-    entries = grid.timeline(db(), current().actor, event_id)
+    try:
+        entries, public = grid.timeline(db(), current().actor, event_id), False
+    except NotFound:  # a channel key following a public report: steps, not people
+        entries, public = grid.timeline(db(), SYSTEM, event_id), True
     return Timeline(entries=[
-        TimelineEntry(at=local(e.at), action=e.action, label=texts(e.label), actor=e.actor,
-                      role=e.role, status=e.status, note=e.note) for e in entries])
+        TimelineEntry(at=local(e.at), action=e.action, label=texts(e.label),
+                      actor=e.role if public else e.actor, role=e.role, status=e.status,
+                      note=None if public else e.note) for e in entries])
 
 
 @api.route("/event-actions", summary="The workflow's actions and their fields", tag="events",
