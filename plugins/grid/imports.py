@@ -162,7 +162,7 @@ def import_events(session: Session, actor: Actor, rows: Iterable[Mapping[str, An
             "routed_department_code": route.department_code,
             "responsible_area_code": route.area_code if route.department_code is None
             else None,
-            "reported_at": at, "register_due": due, "due_at": due,
+            "reported_at": at, "updated_at": now, "register_due": due, "due_at": due,
             "warn_at": deadlines.deadline(calendar, at, limit, deadlines.WARN_SHARE),
             "self_handled": False, "rework_count": 0, "return_count": 0,
             "extension_count": 0, "backlog": False, "escalation_level": 0,

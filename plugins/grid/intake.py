@@ -165,7 +165,7 @@ def report(
         reporter_phone=reporter_phone, anonymous=bool(anonymous),
         routed_department_code=route.department_code,
         responsible_area_code=route.area_code if route.department_code is None else None,
-        reported_at=now, self_handled=False, rework_count=0, return_count=0,
+        reported_at=now, updated_at=now, self_handled=False, rework_count=0, return_count=0,
         extension_count=0, backlog=False, escalation_level=0, whistle_count=0,
         possible_duplicate_of=find_duplicate(session, item.code, _float(lon), _float(lat),
                                              loc.grid, now),

@@ -87,6 +87,7 @@ class GridEvent(Base):
     handled_at: Mapped[Timestamp | None]
     verified_at: Mapped[Timestamp | None]
     closed_at: Mapped[Timestamp | None]
+    updated_at: Mapped[Timestamp]  # the last action (every action bumps ``version`` too)
     # deadlines: per stage, the overall close deadline, and the current stage's (+ 80 % point)
     register_due: Mapped[Timestamp | None]
     dispatch_due: Mapped[Timestamp | None]

@@ -89,6 +89,7 @@ def apply(session: Session, actor: Actor, ev: GridEvent, action: str,
     note = EFFECTS[action](ctx)
     if t.target is not None:
         ev.status = t.target
+    ev.updated_at = ctx.now  # the row always changes, so every action bumps the version
     try:
         session.flush()
     except StaleDataError:

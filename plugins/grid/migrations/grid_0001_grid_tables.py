@@ -2,7 +2,7 @@
 
 Revision ID: grid_0001
 Revises: 
-Create Date: 2026-11-29 03:44:42.161597
+Create Date: 2026-11-29 04:00:44.985017
 """
 from alembic import op
 import sqlalchemy as sa
@@ -47,6 +47,7 @@ def upgrade() -> None:
     sa.Column('handled_at', sa.DateTime(), nullable=True),
     sa.Column('verified_at', sa.DateTime(), nullable=True),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('register_due', sa.DateTime(), nullable=True),
     sa.Column('dispatch_due', sa.DateTime(), nullable=True),
     sa.Column('handle_due', sa.DateTime(), nullable=True),

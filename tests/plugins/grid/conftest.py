@@ -3,6 +3,7 @@ that walks an event through the workflow."""
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 import zlib
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from core.identity.models import Account
 from core.identity.roles import SYSTEM, Actor
 from plugins.grid import api
 
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # as tests/
 D1, S1, C1, G1 = "120101", "120101001", "120101001001", "120101001001001"
 CITY_MGMT = f"{D1}.city_management"
 ITEM = "0101"  # 暴露垃圾: city management, 4 working hours, may be handled on the spot
