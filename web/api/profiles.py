@@ -82,4 +82,4 @@ def get_profile(kind: str, key: str, query: CaseQuery) -> Profile:
     (``case_type`` and ``case_id``), and the view is logged for the person shown."""
     if kind == "place":
         current().require_area(key, "key")
-    return _profile(Subject(kind, key), query)  # type: ignore[arg-type]
+    return _profile(_linkage().subject(db(), kind, key), query)

@@ -152,3 +152,31 @@ def test_statistics_for_staff_only(api, token_for):
                    headers=token_for("citizen1")).status_code == 403
     r = api.get("/api/v1/statistics/applications", headers=token_for("clerk.d1"))
     assert r.status_code == 200
+
+
+def test_a_channel_key_follows_its_own_report(api, make_key, point, token_for):
+    plain = {"X-API-Key": make_key(name="wechat")}  # acts for nobody in particular
+    r = api.post("/api/v1/events", headers=plain, json={
+        "item_code": ITEM, "description": "路灯下垃圾成堆", "lon": point[0], "lat": point[1],
+        "reporter_name": "王建国", "reporter_phone": "13800000003"})
+    assert r.status_code == 201, r.get_json()
+    event_id = r.get_json()["id"]
+    seen = api.get(f"/api/v1/events/{event_id}", headers=plain).get_json()
+    assert seen["status"] == "reported" and seen["channel"] == "wechat"
+    assert seen["reporter_phone"] is None and "建国" not in seen["reporter"]
+    assert seen["actions"] == []
+    steps = api.get(f"/api/v1/events/{event_id}/timeline", headers=plain).get_json()
+    assert steps["entries"][0]["action"] == "report"
+    staff = api.get(f"/api/v1/events/{event_id}", headers=token_for("commander.c1")).get_json()
+    assert staff["reporter_phone"] == "13800000003"
+
+
+def test_profiles_through_linkage(api, token_for, channel):
+    r = api.get("/api/v1/profiles/me", headers=token_for("citizen1"))
+    assert r.status_code == 200 and r.get_json()["kind"] == "person"
+    assert api.get("/api/v1/profiles/me", headers=channel).status_code == 200
+    commander = token_for("commander.c1")
+    r = api.get("/api/v1/profiles/place/120101001001", headers=commander)
+    assert r.status_code == 200 and r.get_json()["sections"]
+    r = api.get("/api/v1/profiles/person/1", headers=commander)
+    assert r.status_code == 422  # staff must name the case they look for
