@@ -5,7 +5,8 @@ accounts and a large event history — then serves the real app and a bare Flask
 insert per request, ``bare_app.py``) side by side with gunicorn on 127.0.0.1 and loads each
 with ``wrk`` for a bounded time. Prints p50/p95/p99 latency and requests per second for:
 
-* an inbox (``/console/inbox`` as commander.d1),
+* the inboxes of a grid worker and of a district commander (``/console/inbox``),
+* the event list of a district (``/console/events``),
 * an event page (``/console/events/<id>`` as commander.d1),
 * the map's data for a district (``/map/areas.json`` + ``/map/figures.json``),
 * reporting an event (``POST /console/report`` as worker.g1) vs the bare insert.
@@ -84,16 +85,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+def start(args: list[str], env: dict[str, str], port: int, log: Path
+          ) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=out, stderr=out)
     for _ in range(300):
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return proc
         except OSError:
             if proc.poll() is not None:
-                err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                err = log.read_text("utf-8", "replace")[-2000:]
                 raise SystemExit(f"server failed: {err}") from None
             time.sleep(0.1)
     proc.kill()
@@ -169,15 +171,16 @@ def main() -> None:
 
     env = dict(os.environ, JINZHI_DATABASE_URL=f"sqlite:///{args.db}",
                JINZHI_INSTANCE=str(args.db.parent), JINZHI_SECRET_KEY="bench-secret")
-    env["JINZHI_WEB_BENCH"] = "1"
     app_port, bare_port = free_port(), free_port()
     gunicorn = str(VENV_BIN / "gunicorn")
-    common = ["-w", str(args.workers), "--log-level", "warning"]
+    common = ["-w", str(args.workers), "--log-level", "warning", "--graceful-timeout", "5"]
+    log = RESULTS / "bench_web.log"
+    log.unlink(missing_ok=True)
     servers = [
         start([gunicorn, *common, "-b", f"127.0.0.1:{app_port}", "web.gunicorn:app()"],
-              env, app_port),
+              env, app_port, log),
         start([gunicorn, *common, "-b", f"127.0.0.1:{bare_port}", "--chdir",
-               str(ROOT / "bench"), "bare_app:make()"], env, bare_port),
+               str(ROOT / "bench"), "bare_app:make()"], env, bare_port, log),
     ]
     base, bare = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}"
     try:
@@ -185,7 +188,11 @@ def main() -> None:
     finally:
         for s in servers:
             s.terminate()
-            s.wait(timeout=30)
+        for s in servers:
+            try:
+                s.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                s.kill()
     report(results, args)
 
 
@@ -193,7 +200,7 @@ def measure(base: str, bare: str, args: argparse.Namespace) -> dict[str, dict[st
     commander, worker = Browser(base), Browser(base)
     commander.login("commander.d1")
     worker.login("worker.g1")
-    inbox_html = commander.get("/console/events?sort=-reported")
+    inbox_html = commander.get("/console/events?status=handling")
     event_id = re.search(r'href="/console/events/(\d+)"', inbox_html).group(1)
     district = json.loads(commander.get("/map/areas.json"))["area"]["id"]
     form = worker.get("/console/report")
@@ -208,7 +215,12 @@ def measure(base: str, bare: str, args: argparse.Namespace) -> dict[str, dict[st
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         out = {
-            "inbox": wrk(f"{base}/console/inbox", d, c, lua_get(commander.cookie), tmp),
+            "inbox (grid worker)": wrk(f"{base}/console/inbox", d, c,
+                                       lua_get(worker.cookie), tmp),
+            "inbox (district commander)": wrk(f"{base}/console/inbox", d, c,
+                                              lua_get(commander.cookie), tmp),
+            "event list (district)": wrk(f"{base}/console/events", d, c,
+                                         lua_get(commander.cookie), tmp),
             "event page": wrk(f"{base}/console/events/{event_id}", d, c,
                               lua_get(commander.cookie), tmp),
             "map areas (district)": wrk(f"{base}/map/areas.json?area={district}", d, c,
