@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import C1, CITY_MGMT, COMMUNITY_ITEM, D1, G1, ITEM, S1
+from conftest import C1, CITY_MGMT, COMMUNITY_ITEM, D1, G1, ITEM, S1, load
 
 from core.areas.locate import Location
 from core.contracts import Route
@@ -56,7 +56,6 @@ def test_a_district_plugin_overrides_routing_through_the_hook(session, platform,
 
 
 def _admin(session):
-    from conftest import load
     return load(session, "admin")
 
 
