@@ -48,8 +48,12 @@ def _executor(workers: int | None) -> Executor | str | None:
 
 
 def _load(name: str, replications: int | None, seed: int | None,
-          horizon: float | None) -> scenarios.Scenario:
+          horizon: float | None, warmup: float | None = None) -> scenarios.Scenario:
     sc = scenarios.load(name)
+    if warmup is not None:
+        if warmup < 0:
+            raise InvalidInput("--warmup-days must be ≥ 0")
+        sc = replace(sc, warmup_days=warmup)
     if replications is not None:
         if replications < 1:
             raise InvalidInput("--replications must be at least 1")
@@ -71,6 +75,7 @@ _common = [
     click.option("--replications", "-n", type=int, help="Override the scenario's replications."),
     click.option("--seed", type=int, help="Override the scenario's seed."),
     click.option("--horizon-days", type=float, help="Override the scenario's horizon."),
+    click.option("--warmup-days", type=float, help="Override the scenario's warm-up."),
     click.option("--workers", type=int, help="Processes for replications (default: all cores)."),
     click.option("--quiet", "-q", is_flag=True, help="No progress bar."),
 ]
@@ -101,8 +106,9 @@ def simulate() -> None:
 @click.pass_context
 def run_cmd(ctx: click.Context, scenario: str, mode: str, out: Path | None, no_plots: bool,
             database: str | None, url: str | None, replications: int | None, seed: int | None,
-            horizon_days: float | None, workers: int | None, quiet: bool) -> None:
-    sc = _load(scenario, replications, seed, horizon_days)
+            horizon_days: float | None, warmup_days: float | None, workers: int | None,
+            quiet: bool) -> None:
+    sc = _load(scenario, replications, seed, horizon_days, warmup_days)
     out = _out(out, sc.name)
     if mode == "system":
         from simulator import system
@@ -123,12 +129,12 @@ def run_cmd(ctx: click.Context, scenario: str, mode: str, out: Path | None, no_p
 @common
 @click.pass_context
 def compare_cmd(ctx: click.Context, a: str, b: str, out: Path | None, replications: int | None,
-                seed: int | None, horizon_days: float | None, workers: int | None,
-                quiet: bool) -> None:
+                seed: int | None, horizon_days: float | None, warmup_days: float | None,
+                workers: int | None, quiet: bool) -> None:
     pm = _pm(ctx)
     results = []
     for name in (a, b):
-        sc = _load(name, replications, seed, horizon_days)
+        sc = _load(name, replications, seed, horizon_days, warmup_days)
         results.append(runner.simulate(sc, prepare(sc, pm), executor=_executor(workers),
                                        progress=not quiet))
     if results[0]["model"] != "city" or results[1]["model"] != "city":
@@ -153,12 +159,13 @@ def compare_cmd(ctx: click.Context, a: str, b: str, out: Path | None, replicatio
 @click.pass_context
 def size_cmd(ctx: click.Context, scenario: str, target: float, pools: tuple[str, ...],
              out: Path | None, replications: int | None, seed: int | None,
-             horizon_days: float | None, workers: int | None, quiet: bool) -> None:
+             horizon_days: float | None, warmup_days: float | None, workers: int | None,
+            quiet: bool) -> None:
     from tqdm import tqdm
 
     from simulator.sizing import size, staff_toml
 
-    sc = _load(scenario, replications, seed, horizon_days)
+    sc = _load(scenario, replications, seed, horizon_days, warmup_days)
     inputs = prepare(sc, _pm(ctx))
     executor = _executor(workers) or (
         ProcessPoolExecutor(max_workers=os.cpu_count()) if (os.cpu_count() or 1) > 1

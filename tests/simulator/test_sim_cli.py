@@ -81,3 +81,11 @@ def test_errors_are_one_line(capsys, monkeypatch, tmp_path):
     assert e.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("error: no scenario file") and err.count("\n") == 1
+
+
+def test_run_in_system_mode(cli, tmp_path):
+    out = invoke(cli, tmp_path, "demo", "--mode", "system", "--out", str(tmp_path / "sys"),
+                 "--horizon-days", "0.5", "--warmup-days", "0", "-q", "--no-plots")
+    assert "platform:" in out and "ops/s" in out and "grid.report" in out
+    data = json.loads((tmp_path / "sys" / "result.json").read_text("utf-8"))
+    assert data["mode"] == "system" and data["database"]["grid"]["reported"] > 0
