@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, request
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from core.db import is_sqlite
 from core.platform import Platform
 
 
@@ -18,7 +20,20 @@ def db() -> Session:
     """The request's session, opened on first use."""
     if "db" not in g:
         g.db = platform().sessions()
+        if request.method == "POST" and is_sqlite(g.db):
+            _write_lock(g.db)
     return g.db
+
+
+def _write_lock(session: Session) -> None:
+    """SQLite: take the write lock first in a request that will write.
+
+    A deferred SQLite transaction that reads and then writes fails at once with "database is
+    locked" when another writer committed in between (WAL keeps its old snapshot). Starting
+    with a write that changes nothing makes concurrent POSTs queue on ``busy_timeout``
+    instead, like ``BEGIN IMMEDIATE`` would; reads (GET) never wait.
+    """
+    session.execute(text("UPDATE core_account SET id = id WHERE 0"))
 
 
 def rollback() -> None:
