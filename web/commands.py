@@ -12,6 +12,7 @@ from typing import Any
 import click
 from sqlalchemy import inspect, select
 
+DEMO_EVENTS = 600
 DEMO_LOGINS = (
     "admin", "commander.city", "commander.d1", "commander.s1", "commander.c1",
     "worker.g1", "worker.g2", "clerk.d1", "handler.d1.<type>", "citizen1",
@@ -52,6 +53,12 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
                 "no `seed` command: the simulator plugin is disabled or not installed"
             )
         ctx.invoke(seed, scale="small")
+        from plugins.grid import api as grid
+
+        with platform.session() as session:
+            made = grid.bench_events(session, DEMO_EVENTS, seed=1, days=120)
+            fresh = _fresh_reports(session)
+        click.echo(f"added {made} past events and {fresh} new reports for the demo inboxes")
     url = f"http://{host}:{port}/"
     click.echo(f"\nJinzhi demo: open {url}")
     click.echo("logins (password jinzhi-demo): " + ", ".join(DEMO_LOGINS) + "\n")
@@ -70,3 +77,29 @@ def run(config: Any, host: str, port: int, use_gunicorn: bool, workers: int,
 
     app = create_app(platform=platform)
     app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+
+
+FRESH = (("0101", "小区门口路灯不亮，晚上很黑"), ("0102", "人行道井盖松动，踩上去会响"),
+         ("0103", "楼道堆放杂物，堵住消防通道"), ("0104", "绿化带里有大量垃圾"))
+
+
+def _fresh_reports(session: Any) -> int:
+    """A few reports waiting in worker.g1's grid, so commander inboxes are not empty."""
+    from core.areas.models import Area
+    from core.identity.accounts import load_actor
+    from core.identity.models import Account
+    from plugins.grid import api as grid
+
+    account = session.scalar(select(Account).where(Account.username == "worker.g1"))
+    if account is None or account.scope_code is None:
+        return 0
+    worker = load_actor(session, account.id)
+    area = session.get(Area, account.scope_code)
+    codes = {i.code for i in grid.items(session)}
+    made = 0
+    for n, (code, text) in enumerate(FRESH):
+        if code in codes:
+            grid.report(session, worker, item_code=code, description=text,
+                        lon=area.label_lon + 0.0003 * n, lat=area.label_lat)
+            made += 1
+    return made

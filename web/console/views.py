@@ -43,7 +43,8 @@ def _filters() -> dict[str, object]:
 def inbox() -> str:
     lists = grid.inbox(db(), actor())
     boxes = list(lists)
-    box = request.args.get("box") or (boxes[0] if boxes else "")
+    busy = [b for b in boxes if lists[b].total]
+    box = request.args.get("box") or (busy[0] if busy else boxes[0] if boxes else "")
     if box not in lists:
         box = boxes[0] if boxes else ""
     return render_template("console/inbox.html", lists=lists, box=box, boxes=boxes,
