@@ -44,7 +44,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # The execution option ``sqlite_begin="IMMEDIATE"`` takes the write lock at BEGIN: a unit
+    # of work that reads before it writes then waits its turn (busy_timeout) instead of
+    # failing with "database is locked" when another writer got in between.
+    mode = conn.get_execution_options().get("sqlite_begin")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
