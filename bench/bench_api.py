@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -23,13 +25,61 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-
-from bench_web import RESULTS, VENV_BIN, free_port, start, wrk  # noqa: E402
-
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "bench" / "results"
+VENV_BIN = Path(sys.executable).parent
+LUA_DONE = """
+done = function(summary, latency, requests)
+  io.write(string.format(
+    'JSON{"requests":%d,"seconds":%.3f,"errors":%d,"non2xx3xx":%d,"p50":%.3f,"p99":%.3f}\\n',
+    summary.requests, summary.duration / 1e6,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout,
+    summary.errors.status, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
 G1 = "120101001001001"
 ITEM = "0101"
 UNLIMITED = "1000000 per minute"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(args: list[str], env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """Start a server on 127.0.0.1:``port`` (its log in ``log``) and wait until it accepts
+    connections."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=out, stderr=out)
+    for _ in range(300):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit(f"server failed: {log.read_text()[-2000:]}") from None
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def wrk(url: str, duration: int, connections: int, lua: str, tmp: Path) -> dict[str, Any]:
+    """Load ``url`` for ``duration`` seconds (bounded: wrk stops by itself)."""
+    script = tmp / f"s{abs(hash(lua))}.lua"
+    script.write_text(lua + LUA_DONE, "utf-8")
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s",
+         str(script), url], capture_output=True, text=True, timeout=duration + 60).stdout
+    found = re.search(r"JSON(\{.*\})", out)
+    if not found:
+        raise SystemExit(f"wrk gave no figures:\n{out}")
+    figures = json.loads(found.group(1))
+    figures["rps"] = figures["requests"] / figures["seconds"]
+    return figures
 
 
 def database_url(db: str) -> str:
@@ -96,6 +146,8 @@ def measure(base: str, bare: str, key: str, lon: float, lat: float,
     }
     out = {}
     with tempfile.TemporaryDirectory() as name:
+        for target, script in runs.values():  # warm up: locator, taxonomy, connections
+            wrk(target, 2, 2, script, Path(name))
         for what, (target, script) in runs.items():
             out[what] = wrk(target, d, c, script, Path(name))
             print(f"  {what}: {out[what]['rps']:.0f} rps, p99 {out[what]['p99']:.1f} ms",
@@ -145,9 +197,10 @@ def main() -> None:
     common = ["-w", str(args.workers), "--log-level", "warning"]
     servers = [
         start([gunicorn, *common, "-b", f"127.0.0.1:{app_port}", "web.gunicorn:app()"],
-              env, app_port),
+              env, app_port, RESULTS / "bench_api_app.log"),
         start([gunicorn, *common, "-b", f"127.0.0.1:{bare_port}", "--chdir",
-               str(ROOT / "bench"), "bare_app:make()"], env, bare_port),
+               str(ROOT / "bench"), "bare_app:make()"], env, bare_port,
+              RESULTS / "bench_api_bare.log"),
     ]
     try:
         results = measure(f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{bare_port}",
