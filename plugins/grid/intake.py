@@ -183,7 +183,7 @@ def report(
                      actor.username, now)
     platform.publish(session, DomainEvent(
         "grid.event.report", "grid.event", str(ev.id), now, actor.username,
-        area_code=loc.grid, data={**after, "channel": channel}))
+        area_code=loc.grid, data={**after, "channel": channel, "lon": ev.lon, "lat": ev.lat}))
     return ev
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import ITEM, SLOW_ITEM
+from grid_testdata import ITEM, SLOW_ITEM
 
 from core.identity.roles import SYSTEM
 from plugins.grid import api, deadlines

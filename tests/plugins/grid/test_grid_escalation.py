@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import CITY_MGMT, D1, ITEM
+from grid_testdata import CITY_MGMT, D1, ITEM
 
 from core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from core.identity.roles import SYSTEM

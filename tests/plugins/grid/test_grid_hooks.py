@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CITY_MGMT, D1, G1, ITEM
+from grid_testdata import CITY_MGMT, D1, G1, ITEM
 from sqlalchemy import func, select
 
 from core.contracts import CaseRequest, Party, RecordRef, Subject

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import C1, CITY_MGMT, COMMUNITY_ITEM, G1, ITEM, SLOW_ITEM
+from grid_testdata import C1, CITY_MGMT, COMMUNITY_ITEM, G1, ITEM, SLOW_ITEM
 from sqlalchemy import func, select
 
 from core import audit

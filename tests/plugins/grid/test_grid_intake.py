@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import C1, CITY_MGMT, D1, G1, ITEM, SLOW_ITEM, png
+from grid_testdata import C1, CITY_MGMT, D1, G1, ITEM, SLOW_ITEM, png
 from sqlalchemy import func, select
 
 from core import audit

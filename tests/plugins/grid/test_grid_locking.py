@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from conftest import G1, ITEM, T0, load
+from grid_testdata import G1, ITEM, T0, load
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 

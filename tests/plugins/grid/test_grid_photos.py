@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ITEM, png
+from grid_testdata import ITEM, png
 
 from core.errors import InvalidInput, NotFound
 from plugins.grid import api, photos

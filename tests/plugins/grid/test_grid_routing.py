@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import C1, CITY_MGMT, COMMUNITY_ITEM, D1, G1, ITEM, S1, load
+from grid_testdata import C1, CITY_MGMT, COMMUNITY_ITEM, D1, G1, ITEM, S1, load
 
 from core.areas.locate import Location
 from core.contracts import Route

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CITY_MGMT, G1, ITEM, SLOW_ITEM
+from grid_testdata import CITY_MGMT, G1, ITEM, SLOW_ITEM
 
 from core.errors import InvalidInput, NotFound
 from plugins.grid import api

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import CITY_MGMT, COMMUNITY_ITEM, D1, G1, ITEM, SLOW_ITEM, T0, load
+from grid_testdata import CITY_MGMT, COMMUNITY_ITEM, D1, G1, ITEM, SLOW_ITEM, T0, load
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import C1, CITY_MGMT, D1, ITEM, S1, SLOW_ITEM
+from grid_testdata import C1, CITY_MGMT, D1, ITEM, S1, SLOW_ITEM
 
 from core.errors import PermissionDenied
 from plugins.grid import api

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import C1, CITY_MGMT, COMMUNITY_ITEM, ITEM, SLOW_ITEM, png
+from grid_testdata import C1, CITY_MGMT, COMMUNITY_ITEM, ITEM, SLOW_ITEM, png
 from sqlalchemy import select
 
 from core import audit
