@@ -95,3 +95,19 @@ def test_list_filters_and_sorts(client, login, submitted):
     assert f"/console/applications/{submitted}" in html
     html = client.get("/console/applications?box=all&status=delivered").get_data(as_text=True)
     assert f"/console/applications/{submitted}" not in html
+
+
+def test_supplement_requested_and_answered(client, login, submitted):
+    login(client, "clerk.d1")
+    r = _act(client, submitted, "request_supplement", reason="请补充详细门牌号")
+    assert r.status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(client, "citizen1")
+    html = client.get(f"/my/applications/{submitted}").get_data(as_text=True)
+    assert "请补充详细门牌号" in html and f"/applications/{submitted}/step/1" in html
+    check = f"/applications/{submitted}/check"
+    html = client.get(check).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    r = client.post(check, data={"csrf_token": csrf_token(client, check), "version": version})
+    assert r.status_code == 302
+    assert "已提交" in client.get(f"/my/applications/{submitted}").get_data(as_text=True)

@@ -189,3 +189,9 @@ def test_dashboard_draws_svg_charts(client, login, reported):
     r = client.get("/map/chart/events.svg")
     assert r.mimetype == "image/svg+xml" and b"<polyline" in r.data
     assert client.get("/map/chart/applications.svg").status_code == 404
+
+
+def test_grid_worker_handles_on_the_spot(client, login, platform):
+    login(client, "worker.g1")
+    event_id = _report(client, platform, self_handle="y", handled_note="已清理")
+    assert "已结案" in client.get(f"/console/events/{event_id}").get_data(as_text=True)
