@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, request
+from flask import Blueprint, Flask, g, has_request_context, redirect, request
 from flask_babel import Babel, get_locale
 from werkzeug.wrappers import Response
 
@@ -36,7 +36,12 @@ def select_locale() -> str:
 
 
 def current() -> str:
-    """The language of this request: ``"zh"`` or ``"en"``."""
+    """The language of this request: ``"zh"`` or ``"en"`` (worked out once per request)."""
+    if has_request_context():
+        lang = g.get("lang")
+        if lang is None:
+            lang = g.lang = str(get_locale() or DEFAULT)[:2]
+        return lang
     return str(get_locale() or DEFAULT)[:2]
 
 

@@ -13,19 +13,23 @@ from core.errors import InvalidInput
 from plugins.grid import api as grid
 from web.auth import actor
 from web.database import db, rollback
-from web.i18n import localized
+from web.i18n import current, localized
 
 MAX_PHOTOS = 5
 
 
 def item_choices(citizen: bool = False) -> list[tuple[str, str]]:
-    """``(code, label)`` of the event items, grouped by category in the label."""
-    out = [("", "—")]
-    for item in grid.items(db()):
-        if citizen and not getattr(item, "citizen", True):
-            continue
-        out.append((item.code, f"{item.code} {localized(item)}"))
-    return out
+    """``(code, label)`` of the event items (the taxonomy only changes on restart, so the
+    list is kept per language on the app)."""
+    key = ("jinzhi_item_choices", citizen, current())
+    cached = current_app.extensions.get(key)
+    if cached is None:
+        cached = [("", "—")] + [
+            (item.code, f"{item.code} {localized(item)}") for item in grid.items(db())
+            if not citizen or getattr(item, "citizen", True)
+        ]
+        current_app.extensions[key] = cached
+    return list(cached)
 
 
 def map_context() -> dict[str, Any]:
