@@ -4,9 +4,11 @@ page rendered from that same document by our own template (no scripts, nothing f
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Response, current_app, render_template, request
+from markupsafe import Markup, escape
 
 from web.access import ApiAccess
 from web.api import api, bp
@@ -90,6 +92,14 @@ def openapi_json() -> Response:
                     headers={"Access-Control-Allow-Origin": "*"})
 
 
+def _md(text: str) -> Markup:
+    """The little Markdown the descriptions use: paragraphs, **bold** and `code`."""
+    html = str(escape(text or ""))
+    html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html)
+    html = re.sub(r"``?([^`]+?)``?", r"<code>\1</code>", html)
+    return Markup("".join(f"<p>{p}</p>" for p in html.split("\n\n") if p.strip()))
+
+
 def _schema_text(schema: dict[str, Any] | None) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2) if schema else ""
 
@@ -107,7 +117,7 @@ def reference() -> str:
             })
     schemas = {name: _schema_text(s) for name, s in doc["components"]["schemas"].items()}
     return render_template("api/reference.html", doc=doc, by_tag=by_tag, schemas=schemas,
-                           root=request.host_url.rstrip("/"))
+                           root=request.host_url.rstrip("/"), md=_md)
 
 
 def index() -> Response:
