@@ -101,6 +101,12 @@ def test_report_and_follow_through_the_real_workflow(endpoint, key, point, platf
     requested = dt.datetime.fromisoformat(got["requested_datetime"])
     assert requested.utcoffset() == dt.timedelta(hours=8)
 
+    with platform.session() as s:
+        from core.identity.apikeys import ApiKey, ApiKeyUse
+
+        used = s.scalars(select(ApiKeyUse.path).join(ApiKey, ApiKey.id == ApiKeyUse.key_id)
+                         .where(ApiKey.name == "fixmystreet")).all()
+        assert used == ["/open311/v2/requests.xml"]  # every use of the key is logged
     tok = requests.get(f"{endpoint}/tokens/{token}.json", timeout=10).json()
     assert tok == [{"service_request_id": request_id, "token": token}]
 
