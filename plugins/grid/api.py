@@ -123,7 +123,9 @@ def report(
         reporter_phone=reporter_phone, anonymous=anonymous, photos_=photos,
         reporter_kind=reporter_kind)
     if self_handle:
-        transitions.apply(session, actor, ev, "self_handle", {"note": handled_note})
+        loaded = session.get(GridEvent, ev.id)
+        assert loaded is not None
+        ev = transitions.apply(session, actor, loaded, "self_handle", {"note": handled_note})
     return _view(session, ev, actor, detail=False)
 
 

@@ -7,9 +7,10 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -129,9 +130,9 @@ def report(
     reporter_phone: str | None = None, anonymous: bool = False,
     photos_: Iterable[Any] = (), reporter_kind: str | None = None,
     reporter_person_id: int | None = None,
-) -> GridEvent:
-    """Create an event (status ``reported``) and return its row; nothing is stored when any
-    check fails."""
+) -> NewEvent:
+    """Create an event (status ``reported``) and return its values; nothing is stored when
+    any check fails."""
     platform = Platform.of(session)
     tax = taxonomy.load(platform.pm)
     item = validate(item_code, description, channel, reporter_name, reporter_phone, tax, actor)
@@ -153,8 +154,8 @@ def report(
             reporter_phone = reporter_phone or person.phone
     route = routing.route(session, item.data, loc)
     now = platform.now()
-    ev = GridEvent(
-        item_code=item.code, category=item.category, status="reported",
+    ev = NewEvent(
+        version=1, item_code=item.code, category=item.category, status="reported",
         lon=_float(lon), lat=_float(lat),
         address=(address or "").strip()[:300] or None,
         grid_code=loc.grid, community_code=loc.community, street_code=loc.street,
@@ -169,13 +170,14 @@ def report(
         extension_count=0, backlog=False, escalation_level=0, whistle_count=0,
         possible_duplicate_of=find_duplicate(session, item.code, _float(lon), _float(lat),
                                              loc.grid, now),
+        **_UNSET,
     )
     deadlines.start_stage(ev, item, "register", now, platform.calendar)
-    session.add(ev)
-    session.flush()
+    # One Core INSERT (the web-request path: no unit-of-work bookkeeping for a new row)
+    ev.id = session.connection().execute(_INSERT, vars(ev)).scalar_one()
     after = {"status": "reported", "item_code": item.code, "grid_code": loc.grid,
              "routed_department_code": route.department_code, "route": route.reason,
-             "possible_duplicate_of": ev.possible_duplicate_of, "version": ev.version}
+             "possible_duplicate_of": ev.possible_duplicate_of, "version": 1}
     audit.record(session, actor, "grid.event.report", "grid.event", ev.id, at=now,
                  after=after, area_code=loc.grid, note=f"channel {channel}")
     if uploads:
@@ -187,27 +189,57 @@ def report(
     return ev
 
 
+class NewEvent(SimpleNamespace):
+    """A just-reported event's column values (not an ORM row: to change the event, load it
+    with ``session.get(GridEvent, ev.id)``)."""
+
+
+_TABLE = GridEvent.__table__
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+_SET_BY_REPORT = {
+    "version", "item_code", "category", "status", "lon", "lat", "address", "grid_code",
+    "community_code", "street_code", "district_code", "description", "channel",
+    "reporter_kind", "reporter_account_id", "reporter_person_id", "reporter_name",
+    "reporter_phone", "anonymous", "routed_department_code", "responsible_area_code",
+    "reported_at", "updated_at", "self_handled", "rework_count", "return_count",
+    "extension_count", "backlog", "escalation_level", "whistle_count",
+    "possible_duplicate_of", "register_due", "due_at", "warn_at",
+}
+_UNSET = {c.key: None for c in _TABLE.columns if c.key not in _SET_BY_REPORT | {"id"}}
+
+
 def _float(value: float | None) -> float | None:
     return float(value) if value is not None else None
+
+
+_E = GridEvent.__table__.c  # plain Core statements, built once
+_OPEN_SAME_ITEM = (
+    _E.item_code == bindparam("item"), _E.reported_at >= bindparam("since"),
+    _E.status.not_in(FINAL), _E.duplicate_of.is_(None),
+)
+_NEAR = (select(_E.id, _E.lon, _E.lat).where(
+    *_OPEN_SAME_ITEM, _E.lat.between(bindparam("lat0"), bindparam("lat1")),
+    _E.lon.between(bindparam("lon0"), bindparam("lon1")),
+).order_by(_E.id).limit(20))
+_SAME_GRID = (select(_E.id).where(
+    *_OPEN_SAME_ITEM, _E.grid_code == bindparam("grid"), _E.lon.is_(None),
+).order_by(_E.id).limit(1))
 
 
 def find_duplicate(session: Session, item_code: str, lon: float | None, lat: float | None,
                    grid_code: str, now: dt.datetime) -> int | None:
     """The earliest open event of the same item within 50 m (same grid without a point)
     reported in the last 24 hours, or None."""
-    stmt = select(GridEvent.id, GridEvent.lon, GridEvent.lat).where(
-        GridEvent.item_code == item_code, GridEvent.reported_at >= now - DUPLICATE_WINDOW,
-        GridEvent.status.not_in(FINAL), GridEvent.duplicate_of.is_(None),
-    )
+    since = now - DUPLICATE_WINDOW
     if lon is None or lat is None:
-        stmt = stmt.where(GridEvent.grid_code == grid_code, GridEvent.lon.is_(None))
-        return session.scalar(stmt.with_only_columns(GridEvent.id).order_by(GridEvent.id)
-                              .limit(1))
+        return session.connection().scalar(_SAME_GRID, {"item": item_code, "since": since,
+                                                        "grid": grid_code})
     dlat = DUPLICATE_METRES / DEG_LAT_M
     dlon = dlat / max(math.cos(math.radians(lat)), 0.01)
-    stmt = stmt.where(GridEvent.lat.between(lat - dlat, lat + dlat),
-                      GridEvent.lon.between(lon - dlon, lon + dlon)).order_by(GridEvent.id)
-    for eid, elon, elat in session.execute(stmt.limit(20)):
+    rows = session.connection().execute(_NEAR, {
+        "item": item_code, "since": since, "lat0": lat - dlat, "lat1": lat + dlat,
+        "lon0": lon - dlon, "lon1": lon + dlon})
+    for eid, elon, elat in rows:
         if distance_m(lon, lat, elon, elat) <= DUPLICATE_METRES:
             return eid
     return None

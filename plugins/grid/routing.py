@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -37,15 +37,20 @@ class RouteView:
     department_name: str | None = None
 
 
+_LEVELS = ("grid", "community", "street", "district", "city")
+_ROUTES = GridRoute.__table__
+_LOOKUP = (  # built once, plain Core: the request path only binds values
+    select(_ROUTES.c.department_code, _ROUTES.c.area_code)
+    .where(_ROUTES.c.item_code == bindparam("item"),
+           _ROUTES.c.area_code.in_([bindparam(level) for level in _LEVELS]))
+    .order_by(func.length(_ROUTES.c.area_code).desc()).limit(1)
+)
+
+
 def lookup(session: Session, item_code: str, location: Location) -> Route | None:
     """The table's most specific row for the item at ``location``, or None."""
-    areas = [location.grid, location.community, location.street, location.district,
-             location.city]
-    row = session.execute(
-        select(GridRoute.department_code, GridRoute.area_code)
-        .where(GridRoute.item_code == item_code, GridRoute.area_code.in_(areas))
-        .order_by(func.length(GridRoute.area_code).desc()).limit(1)
-    ).first()
+    params = {level: getattr(location, level) for level in _LEVELS}
+    row = session.connection().execute(_LOOKUP, {"item": item_code, **params}).first()
     if row is None:
         return None
     return Route(row[0], row[1], f"routing table: item {item_code} in area {row[1]}")

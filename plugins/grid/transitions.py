@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit
@@ -89,7 +90,8 @@ def apply(session: Session, actor: Actor, ev: GridEvent, action: str,
     note = EFFECTS[action](ctx)
     if t.target is not None:
         ev.status = t.target
-    ev.updated_at = ctx.now  # the row always changes, so every action bumps the version
+    ev.updated_at = ctx.now
+    flag_modified(ev, "updated_at")  # even at the same instant: every action bumps the version
     try:
         session.flush()
     except StaleDataError:
