@@ -71,7 +71,7 @@ class QueuesModel:
         s = self.stream
         nxt = s.next_after(now, rng)
         if nxt < self.sc.horizon:
-            self.world.env.timeout(nxt - now).callbacks.append(self._arrive)
+            self.world.call(nxt - now, self._arrive)
         q = s.what[s.pick.pick(rng.random())]
         self.customers += 1
         self._enter(q)

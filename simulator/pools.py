@@ -12,7 +12,7 @@ from collections import deque
 
 import simpy
 
-from simulator.world import Schedule
+from simulator.world import Schedule, at
 
 # A task: [job, demand hours, callback(job), enqueued at, started?]
 JOB, DEMAND, CALLBACK, ENQUEUED, STARTED = range(5)
@@ -102,7 +102,7 @@ class Pool:
         sched = self.schedule
         demand = task[DEMAND]
         delay = demand if sched.starts is None else sched.work_end(now, demand) - now
-        self.env.timeout(delay, task).callbacks.append(self._fin)
+        at(self.env, delay, self._fin, task)
 
     def _finish(self, ev: simpy.Event) -> None:
         task = ev._value
