@@ -251,8 +251,10 @@ def measure(base: str, bare: str, args: argparse.Namespace) -> dict[str, dict[st
 
 
 def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None:
+    load = os.getloadavg()[0]
     print(f"\n{args.workers} gunicorn workers, {args.connections} connections, "
-          f"{args.duration} s each, SQLite {args.db.name}")
+          f"{args.duration} s each, SQLite {args.db.name}, {os.cpu_count()} CPUs, "
+          f"load average {load:.1f} (other work on the machine skews every figure)")
     print(f"{'what':26} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, r in results.items():
         print(f"{name:26} {r['rps']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
@@ -263,7 +265,7 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> None
     print("p95 under 200 ms on every page" if not slow else f"p95 ≥ 200 ms: {', '.join(slow)}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench_web.json").write_text(json.dumps(
-        {"results": results, "ratio": ratio, "workers": args.workers,
+        {"results": results, "ratio": ratio, "workers": args.workers, "load": load,
          "connections": args.connections, "duration": args.duration}, indent=2), "utf-8")
 
 

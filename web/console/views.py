@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from core.errors import Conflict, InvalidInput, InvalidTransition
+from core.errors import InvalidInput
 from plugins.grid import api as grid
 from web import actionforms, exports, reporting
 from web.access import CITIZEN, EVENT_STAFF, INBOX, REPORTERS
@@ -160,9 +160,7 @@ def event_act(event_id: int) -> Response | tuple[str, int]:
         except InvalidInput as e:
             rollback()
             form.errors.update(e.fields or {"": e.message})
-        except (Conflict, InvalidTransition):
-            raise
-        else:
+        else:  # Conflict (stale version) and InvalidTransition go to their error pages
             flash(_("Done: %(action)s.", action=form.label), "success")
             return redirect(url_for("console.event", event_id=event_id))
     return _render_event(event_id, failed=form, status=422)
