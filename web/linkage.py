@@ -1,37 +1,34 @@
-"""Slots for the linkage plugin (两津联动): a person's profile sections and the data-use log.
-
-The web UI may only import ``plugins.<name>.api``; linkage has no API yet, so these return
-nothing and the profile page says so. When ``plugins.linkage.api`` arrives, wire it here —
-the templates already render ``ProfileSection`` rows and data-use entries.
-"""
+"""The linkage plugin (两津联动) on the citizen's profile page: sections contributed by every
+plugin (applications, reports, certificates, …) and the data-use log — who used my data,
+when, and for which case. Without the plugin (disabled) the page says so instead."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
+from core.contracts import Subject
 from core.identity.roles import Actor
-from web.database import db
+from web.database import db, platform
 
 
-def _api() -> Any | None:
-    try:
-        return importlib.import_module("plugins.linkage.api")
-    except ImportError:
-        return None
+def enabled() -> bool:
+    return platform().pm.has_plugin("linkage")
 
 
 def profile_sections(who: Actor) -> list[Any] | None:
-    """Sections of the viewer's own profile, or None when linkage is not installed."""
-    api = _api()
-    if api is None or not hasattr(api, "profile_of"):
+    """Sections of the viewer's own profile (viewing it is logged), or None."""
+    if not enabled() or who.person_id is None:
         return None
-    return list(api.profile_of(db(), who, who))
+    from plugins.linkage import api as linkage
+
+    found = linkage.profile(db(), who, Subject("person", str(who.person_id)))
+    return list(found.sections)
 
 
 def data_use(who: Actor) -> list[Any] | None:
     """Who looked at or reused the viewer's data, newest first (None without linkage)."""
-    api = _api()
-    if api is None or not hasattr(api, "data_use_log"):
+    if not enabled() or who.person_id is None:
         return None
-    return list(api.data_use_log(db(), who))
+    from plugins.linkage import api as linkage
+
+    return list(linkage.data_use_log(db(), who, limit=50))

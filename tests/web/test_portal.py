@@ -101,4 +101,4 @@ def test_another_citizens_application_is_not_found(client, login, platform):
 def test_profile_shows_the_data_use_slot(client, login):
     login(client, "citizen1")
     html = client.get("/my/profile").get_data(as_text=True)
-    assert "谁使用了我的数据" in html
+    assert "谁使用了我的数据" in html and "id=\"data-use\"" in html
