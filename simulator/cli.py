@@ -177,12 +177,17 @@ def size_cmd(ctx: click.Context, scenario: str, target: float, pools: tuple[str,
     report.write(found["result"], out)
     (out / "sizing.json").write_text(json.dumps(found, ensure_ascii=False, indent=1, default=str))
     (out / "staff.toml").write_text(staff_toml(found, sc), "utf-8")
-    rows = [[k, p["field"], str(p["before"]), str(p["after"]),
+    rows = [[k, p["field"], str(p["before"]),
+             (str(p["after"]) + ("" if p["met"] else " (not met)")) if p["reachable"]
+             else "out of reach",
              _pct(p["on_time_before"]), _pct(p["on_time_after"])]
             for k, p in found["pools"].items()]
     click.echo(report._rows(["staff pool", "counted", "now", "needed", "on time now",
                              "on time sized"], rows))
     ev = found["result"]["events"]
+    if any(not p["reachable"] for p in found["pools"].values()):
+        click.echo("\nout of reach: even many more staff miss the target — the time limits "
+                   "run while the pool is off duty (see its hours) or lie in other stages")
     click.echo(f"\nwith the sized staff: events on time {report.fmt(ev['on_time_rate'], True)}"
                f" after {found['simulations']} simulations of {found['replications']} "
                f"replications. wrote {out}/staff.toml")
