@@ -102,3 +102,39 @@ def test_profile_shows_the_data_use_slot(client, login):
     login(client, "citizen1")
     html = client.get("/my/profile").get_data(as_text=True)
     assert "谁使用了我的数据" in html and "id=\"data-use\"" in html
+
+
+def test_certificate_already_held_is_offered_and_reused(client, login, platform):
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from core.identity.models import Account, Department
+    from plugins.services.models import Certificate
+
+    with platform.session() as s:
+        person = s.scalar(select(Account.person_id).where(Account.username == "citizen1"))
+        dept = s.scalar(select(Department.code).limit(1))
+        s.add(Certificate(number="CERT-SKILL-1", type="certificate.skill_level",
+                          title="职业技能等级证书（四级）", holder_kind="person", holder_id=person,
+                          issued_by=dept, issued_at=dt.datetime(2025, 5, 1, tzinfo=dt.UTC),
+                          valid_until=None, application_id=None, data={}))
+    login(client, "citizen1")
+    item = "hrss.skill-subsidy"
+    r = post(client, f"/services/{item}/apply", token_from=f"/services/{item}")
+    app_id = re.search(r"/applications/(\d+)/", r.headers["Location"]).group(1)
+    steps = client.get(f"/services/{item}").get_data(as_text=True).count("<li>")
+    documents = None
+    for n in range(1, steps + 2):
+        html = client.get(f"/applications/{app_id}/step/{n}").get_data(as_text=True)
+        if "CERT-SKILL-1" in html:
+            documents = n
+            break
+    assert documents, "the held certificate was not offered"
+    r = client.post(f"/applications/{app_id}/reuse", data={
+        "csrf_token": csrf_token(client, f"/applications/{app_id}/step/{documents}"),
+        "version": _version(html), "material_code": "skill_certificate",
+        "certificate_id": re.search(r'name="certificate_id" value="(\d+)"', html).group(1)})
+    assert r.status_code == 302
+    html = client.get(f"/applications/{app_id}/step/{documents}").get_data(as_text=True)
+    assert "调用电子证照" in html
