@@ -134,10 +134,11 @@ def test_whistle_and_report_in(new_page, live_platform, lang):
     act(page, "whistle_act", note="已到场处置")
 
 
-def test_map_drills_down_to_an_event(new_page, live_platform):
-    page = new_page("zh")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_map_drills_down_to_an_event(new_page, live_platform, lang):
+    page = new_page(lang)
     login(page, "worker.g1")
-    event_id = report_with_pin(page, "zh", False)
+    event_id = report_with_pin(page, lang, False)
     logout(page)
     with live_platform.session() as s:
         grid = s.scalar(select(Account.scope_code).where(Account.username == "worker.g1"))
@@ -145,15 +146,18 @@ def test_map_drills_down_to_an_event(new_page, live_platform):
     page.goto("/map/")
     for code in (grid[:6], grid[:9], grid[:12]):
         page.wait_for_selector("#map[data-ready='1']")
-        shot(page, f"map-{len(code)}")
+        shot(page, f"map-{len(code)}-{lang}")
         path = page.locator(f"path[data-code='{code}']")
         path.dispatch_event("click")
         page.wait_for_url(re.compile(rf"area={code}"))
     page.wait_for_selector("#map[data-ready='1']")
     page.wait_for_selector("#map[data-pins]")
     assert int(page.locator("#map").get_attribute("data-pins")) >= 1
-    shot(page, "map-community-pins")
+    shot(page, f"map-community-pins-{lang}")
     page.locator(f"path[data-event='{event_id}']").dispatch_event("click")
     page.locator(f".pin-link[href='/console/events/{event_id}']").click()
     page.wait_for_url(re.compile(rf"/console/events/{event_id}$"))
-    shot(page, "map-event-page")
+    shot(page, f"map-event-page-{lang}")
+    page.goto("/map/dashboard")
+    assert page.locator("figure.chart svg").count() >= 1
+    shot(page, f"dashboard-{lang}")
