@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -11,6 +11,8 @@ from web.api import api
 from web.api.models import PageQuery, QueryBool, Text, make_page, page_of, texts
 from web.api.problems import ApiProblem
 from web.database import db
+
+_PRIORITY = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 
 class EventItem(BaseModel):
@@ -35,6 +37,7 @@ class EventItemQuery(PageQuery):
     citizen: QueryBool | None = Field(None, description="only items the public may report")
     q: Text | None = Field(None, max_length=100)
     per_page: int = Field(100, ge=1, le=300)
+    sort: Literal["code", "-code", "category", "priority"] = "code"
 
 
 def item_view(i: Any) -> EventItem:
@@ -50,7 +53,8 @@ def item_view(i: Any) -> EventItem:
 @api.route("/event-items", summary="List event items", tag="event-items", scope=None,
            query=EventItemQuery, response=page_of(EventItem), paged=True)
 def list_event_items(query: EventItemQuery) -> Any:
-    """Items in code order, filtered by category, by who may report them or by words."""
+    """Items filtered by category, by who may report them or by words; sorted by code,
+    category or priority (urgent first)."""
     found = list(grid.items(db()))
     if query.category:
         found = [i for i in found if i.category == query.category]
@@ -60,7 +64,11 @@ def list_event_items(query: EventItemQuery) -> Any:
         q = query.q.lower()
         found = [i for i in found if q in i.name or q in i.name_en.lower()
                  or q in i.keywords or q == i.code]
-    found.sort(key=lambda i: i.code)
+    if query.sort == "priority":
+        found.sort(key=lambda i: (_PRIORITY.get(i.priority, 9), i.code))
+    else:
+        found.sort(key=lambda i: (i.category if query.sort == "category" else "", i.code),
+                   reverse=query.sort == "-code")
     start = (query.page - 1) * query.per_page
     return make_page(EventItem, [item_view(i) for i in found[start:start + query.per_page]],
                      len(found), query.page, query.per_page)

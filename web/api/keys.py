@@ -74,6 +74,10 @@ class KeyUse(BaseModel):
     person_id: int | None
 
 
+class UseQuery(PageQuery):
+    sort: Literal["-at", "at"] = "-at"
+
+
 class KeyQuery(PageQuery):
     include_revoked: QueryBool = False
     sort: Literal["id", "-id", "name", "-last_used"] = "id"
@@ -184,13 +188,14 @@ def revoke_key(key_id: int) -> Key:
 
 
 @api.route(f"/keys/<{ID}:key_id>/uses", summary="A key's usage log", tag="keys",
-           scope="keys:admin", query=PageQuery, response=page_of(KeyUse), paged=True)
-def key_uses(key_id: int, query: PageQuery) -> Any:
-    """Every request made with the key, newest first."""
+           scope="keys:admin", query=UseQuery, response=page_of(KeyUse), paged=True)
+def key_uses(key_id: int, query: UseQuery) -> Any:
+    """Every request made with the key, newest first (or oldest first)."""
     key = _admin_key(key_id)
     stmt = select(ApiKeyUse).where(ApiKeyUse.key_id == key.id)
     total = db().scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db().scalars(stmt.order_by(ApiKeyUse.id.desc()).limit(query.per_page)
+    order = ApiKeyUse.id.desc() if query.sort == "-at" else ApiKeyUse.id
+    rows = db().scalars(stmt.order_by(order).limit(query.per_page)
                         .offset((query.page - 1) * query.per_page))
     return make_page(KeyUse, [KeyUse(at=local(u.at), method=u.method, path=u.path,
                                      status=u.status, person_id=u.person_id) for u in rows],

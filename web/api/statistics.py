@@ -33,9 +33,14 @@ class AreaFigures(BaseModel):
                                                 "on_time_close_rate, …")
 
 
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 1, 1)
+
+
 class Period(Query):
-    start: dt.date | None = Field(None, description="first day (default: 30 days ago)")
-    end: dt.date | None = Field(None, description="the day after the last (default: today+1)")
+    start: dt.date | None = Field(None, ge=EARLIEST, le=LATEST,
+                                  description="first day (default: 30 days ago)")
+    end: dt.date | None = Field(None, ge=EARLIEST, le=LATEST,
+                                description="the day after the last (default: today+1)")
 
 
 class EventFiguresQuery(Period):
@@ -72,7 +77,7 @@ def plain(value: Any) -> Any:
 def _period(query: Period) -> tuple[dt.date, dt.date]:
     today = platform().now().astimezone(platform().tz).date()
     end = query.end or today + dt.timedelta(days=1)
-    start = query.start or end - dt.timedelta(days=30)
+    start = query.start or max(EARLIEST, end - dt.timedelta(days=30))
     if start >= end:
         raise ApiProblem(422, "start must be before end", errors={"end": "a later day"})
     if (end - start).days > 3660:

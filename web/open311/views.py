@@ -184,8 +184,11 @@ def get_requests(fmt: str) -> Any:
         raise Open311Error(400, f"start_date to end_date may span at most {days.days} days")
     if start and end and end < start:
         raise Open311Error(400, "end_date is before start_date")
-    end = end or ((start + days) if start else platform().now())
-    start = start or end - days
+    try:
+        end = end or ((start + days) if start else platform().now())
+        start = start or end - days
+    except OverflowError:
+        raise Open311Error(400, "start_date and end_date must be real dates") from None
     found = events.search(who, _list("service_code"), start, end, statuses,
                           current_app.config["OPEN311_MAX_REQUESTS"])
     return respond(fmt, "service_requests", [events.as_request(e, lang) for e in found])
