@@ -19,7 +19,7 @@ same whatever the number of areas.
 
 from __future__ import annotations
 
-import heapq
+import math
 import random
 from collections.abc import Callable
 from typing import Any
@@ -182,7 +182,9 @@ class CityModel:
         self.live: set[Job] = set()
         self.arrived = 0
         self.seq = 0
-        self.heap: list[tuple[float, int, Job]] = []
+        # a timer wheel: tick number → (token, job) whose stage is due by then; O(1) a push
+        self.wheel: dict[int, list[tuple[int, Job]]] = {}
+        self.step = self.sc.tick_minutes / 60
         sizes = {"level": len(LEVELS), "category": len(self.cats),
                  "department": len(self.depts) + 1, "district": len(self.city.district_codes)}
         self.dim = {d: {"arrived": [0] * n, "closed": [0] * n, "on_time": [0] * n,
@@ -381,7 +383,12 @@ class CityModel:
         self.seq += 1
         job.token = self.seq
         if due < self.sc.horizon:
-            heapq.heappush(self.heap, (due, self.seq, job))
+            k = math.ceil(due / self.step)
+            slot = self.wheel.get(k)
+            if slot is None:
+                self.wheel[k] = [(self.seq, job)]
+            else:
+                slot.append((self.seq, job))
 
     def _close(self, job: Job, level: int) -> None:
         job.token = -1
@@ -405,11 +412,11 @@ class CityModel:
         the current stage's deadline passes, and again each time its limit runs out once
         more, up to the city (督办). The event jumps its queue and the commanders of the
         level it reaches spend supervision time on it."""
-        now, heap = self.env.now, self.heap
+        now = self.env.now
         if self.obs is not None:
             self.obs.tick(now)
-        while heap and heap[0][0] <= now:
-            _, token, job = heapq.heappop(heap)
+        due = self.wheel.pop(round(now / self.step), ())
+        for token, job in due:
             if job.token != token or job.esc == 0:
                 continue
             job.esc -= 1
@@ -423,13 +430,11 @@ class CityModel:
                 None, self.samplers[5][cat](self.rng), None, 0)
             if job.esc > 0:
                 nxt = self.cal.deadline(now, *self.items[job.item].limits[job.stage])
-                if nxt < self.sc.horizon:
-                    self.seq += 1
-                    job.token = self.seq
-                    heapq.heappush(heap, (nxt, self.seq, job))
-        step = self.sc.tick_minutes / 60
-        if now + step < self.sc.horizon:
-            self.world.call(step, self._tick)
+                deadline = job.deadline
+                self._clock(job, max(nxt, now + self.step))
+                job.deadline = deadline  # the stage is still judged by its own limit
+        if now + self.step < self.sc.horizon:
+            self.world.call(self.step, self._tick)
 
     # ── applications ────────────────────────────────────────────────────────────────────
 
