@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.areas.codes import Level
 from core.areas.models import Area
 from core.platform import Platform
-from plugins.grid import taxonomy
+from plugins.grid import figures, taxonomy
 from plugins.grid.models import GridEvent
 from plugins.grid.taxonomy import department_types
 
@@ -30,7 +30,8 @@ COLUMNS = [
     "dispatched_at", "handled_at", "closed_at", "updated_at", "close_due", "due_at", "warn_at",
     "outcome",
     "close_seconds", "closed_on_time", "self_handled", "rework_count", "return_count",
-    "extension_count", "backlog", "escalation_level", "whistle_count",
+    "extension_count", "backlog", "escalation_level", "whistle_count", "stat_flags",
+    "close_bucket",
 ]
 _WALL_HOURS = {"working_hours": 3.4, "working_days": 24 * 1.4, "hours": 1.0}  # per unit
 
@@ -106,6 +107,18 @@ def generate(n: int, seed: int, grids: Sequence[str], points: np.ndarray | None,
     out["rework_count"] = np.where(is_case & ~self_h & (rng.random(n) < 0.06), 1, 0)
     out["extension_count"] = np.where(is_case & ~self_h & (rng.random(n) < 0.04), 1, 0)
     out["backlog"] = status == "backlog"
+    case = ~np.isnat(out["close_due"]) & ~self_h
+    out["stat_flags"] = (
+        np.where(~np.isnat(out["registered_at"]), figures.REGISTERED, 0)
+        | np.where(status == "not_registered", figures.NOT_REGISTERED, 0)
+        | np.where(self_h, figures.SELF_HANDLED, 0)
+        | np.where(case, figures.DISPATCHED, 0)
+        | np.where(is_closed, figures.CLOSED, 0)
+        | np.where(is_closed & out["closed_on_time"], figures.ON_TIME, 0)
+        | np.where(case & (out["rework_count"] > 0), figures.REWORKED, 0)
+        | np.where(case & (out["extension_count"] > 0), figures.EXTENDED, 0))
+    out["close_bucket"] = np.where(is_closed, np.floor(
+        figures.BUCKETS_PER_DOUBLING * np.log2(1 + np.maximum(secs, 0) / 60)), -1).astype(int)
     out["outcome"] = np.where(is_closed, "fixed", np.where(status == "not_registered",
                                                            "invalid", None)).astype(object)
     district = np.array([c[:6] for c in grid_arr], dtype=object)
@@ -157,6 +170,8 @@ def rows(cols: dict[str, np.ndarray], sqlite: bool) -> list[tuple[Any, ...]]:
             bool(cols["closed_on_time"][i]) if secs[i] >= 0 else None,
             bool(cols["self_handled"][i]), int(cols["rework_count"][i]), 0,
             int(cols["extension_count"][i]), bool(cols["backlog"][i]), 0, 0,
+            int(cols["stat_flags"][i]),
+            int(cols["close_bucket"][i]) if cols["close_bucket"][i] >= 0 else None,
         ))
     return out
 

@@ -166,7 +166,7 @@ def import_events(session: Session, actor: Actor, rows: Iterable[Mapping[str, An
             "warn_at": deadlines.deadline(calendar, at, limit, deadlines.WARN_SHARE),
             "self_handled": False, "rework_count": 0, "return_count": 0,
             "extension_count": 0, "backlog": False, "escalation_level": 0,
-            "whistle_count": 0,
+            "whistle_count": 0, "stat_flags": 0, "close_bucket": None,
             "possible_duplicate_of": recent.find(item.code, lon, lat, loc.grid, at),
         })
         recent.add(-(n + 1), item.code, lon, lat, loc.grid, at)  # the batch's own, by place

@@ -167,7 +167,7 @@ def report(
         routed_department_code=route.department_code,
         responsible_area_code=route.area_code if route.department_code is None else None,
         reported_at=now, updated_at=now, self_handled=False, rework_count=0, return_count=0,
-        extension_count=0, backlog=False, escalation_level=0, whistle_count=0,
+        extension_count=0, backlog=False, escalation_level=0, whistle_count=0, stat_flags=0,
         possible_duplicate_of=find_duplicate(session, item.code, _float(lon), _float(lat),
                                              loc.grid, now),
         **_UNSET,
@@ -203,7 +203,7 @@ _SET_BY_REPORT = {
     "reporter_phone", "anonymous", "routed_department_code", "responsible_area_code",
     "reported_at", "updated_at", "self_handled", "rework_count", "return_count",
     "extension_count", "backlog", "escalation_level", "whistle_count",
-    "possible_duplicate_of", "register_due", "due_at", "warn_at",
+    "possible_duplicate_of", "register_due", "due_at", "warn_at", "stat_flags",
 }
 _UNSET = {c.key: None for c in _TABLE.columns if c.key not in _SET_BY_REPORT | {"id"}}
 

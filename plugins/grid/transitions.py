@@ -26,7 +26,7 @@ from core.errors import Conflict, InvalidInput, InvalidTransition, NotFound, Per
 from core.identity.models import Department
 from core.identity.roles import Actor, Role
 from core.platform import Platform
-from plugins.grid import access, deadlines, escalation, photos, taxonomy, whistles
+from plugins.grid import access, deadlines, escalation, figures, photos, taxonomy, whistles
 from plugins.grid.models import GridEvent, GridRequest
 from plugins.grid.taxonomy import Item
 from plugins.grid.workflow import OUTCOMES, TRANSITIONS, WHO_ROLES, check_status, clean
@@ -90,6 +90,7 @@ def apply(session: Session, actor: Actor, ev: GridEvent, action: str,
     note = EFFECTS[action](ctx)
     if t.target is not None:
         ev.status = t.target
+    figures.refresh(ev)
     ev.updated_at = ctx.now
     flag_modified(ev, "updated_at")  # even at the same instant: every action bumps the version
     try:

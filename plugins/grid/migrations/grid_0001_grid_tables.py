@@ -2,7 +2,7 @@
 
 Revision ID: grid_0001
 Revises: 
-Create Date: 2026-11-29 04:00:44.985017
+Create Date: 2026-11-29 04:21:37.994678
 """
 from alembic import op
 import sqlalchemy as sa
@@ -59,6 +59,8 @@ def upgrade() -> None:
     sa.Column('public_note', sa.String(length=500), nullable=True),
     sa.Column('close_seconds', sa.Integer(), nullable=True),
     sa.Column('closed_on_time', sa.Boolean(), nullable=True),
+    sa.Column('stat_flags', sa.SmallInteger(), nullable=False),
+    sa.Column('close_bucket', sa.SmallInteger(), nullable=True),
     sa.Column('self_handled', sa.Boolean(), nullable=False),
     sa.Column('rework_count', sa.SmallInteger(), nullable=False),
     sa.Column('return_count', sa.SmallInteger(), nullable=False),
@@ -74,14 +76,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_grid_event'))
     )
     with op.batch_alter_table('grid_event', schema=None) as batch_op:
+        batch_op.create_index('ix_grid_event_close_bucket', ['close_bucket', 'community_code', 'close_seconds', 'reported_at'], unique=False)
         batch_op.create_index('ix_grid_event_department', ['department_code', 'status', 'reported_at'], unique=False)
         batch_op.create_index('ix_grid_event_district', ['district_code', 'reported_at'], unique=False)
         batch_op.create_index('ix_grid_event_grid', ['grid_code', 'reported_at'], unique=False)
         batch_op.create_index('ix_grid_event_item', ['item_code', 'reported_at'], unique=False)
-        batch_op.create_index('ix_grid_event_open', ['status', 'due_at'], unique=False)
+        batch_op.create_index('ix_grid_event_open', ['status', 'community_code', 'due_at', 'close_due'], unique=False)
         batch_op.create_index('ix_grid_event_reporter_account', ['reporter_account_id'], unique=False)
         batch_op.create_index('ix_grid_event_reporter_person', ['reporter_person_id'], unique=False)
-        batch_op.create_index('ix_grid_event_stats', ['community_code', 'reported_at', 'status', 'registered_at', 'self_handled', 'closed_on_time', 'close_seconds', 'rework_count', 'extension_count', 'close_due', 'due_at'], unique=False)
+        batch_op.create_index('ix_grid_event_stats', ['community_code', 'stat_flags', 'reported_at'], unique=False)
         batch_op.create_index('ix_grid_event_street', ['street_code', 'reported_at'], unique=False)
 
     op.create_table('grid_item',
@@ -232,6 +235,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_grid_event_grid')
         batch_op.drop_index('ix_grid_event_district')
         batch_op.drop_index('ix_grid_event_department')
+        batch_op.drop_index('ix_grid_event_close_bucket')
 
     op.drop_table('grid_event')
     # ### end Alembic commands ###
