@@ -169,7 +169,8 @@ def plot(result: Mapping[str, Any], out: Path) -> list[Path]:
         for q, style in ((0.5, "--"), (0.95, ":")):
             ax.axvline(S.percentile(hist, q), color="k", linestyle=style, label=f"p{q * 100:g}")
         ax.legend()
-    ax.set(xlabel="hours from report to close", ylabel="events", title=f"Close time — {title}")
+    ax.set(xlabel="hours from report to close", ylabel="events (all replications)",
+           title=f"Close time — {result['scenario']} ({result['replications']} replications)")
     files.append(_save(fig, out / "close_time.png"))
     return files
 
