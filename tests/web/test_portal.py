@@ -138,3 +138,14 @@ def test_certificate_already_held_is_offered_and_reused(client, login, platform)
     assert r.status_code == 302
     html = client.get(f"/applications/{app_id}/step/{documents}").get_data(as_text=True)
     assert "调用电子证照" in html
+
+
+def test_catalog_by_department_and_flagship_store(client):
+    html = client.get("/services").get_data(as_text=True)
+    assert "/services?department=civil_affairs" in html
+    html = client.get("/services?department=civil_affairs").get_data(as_text=True)
+    assert f'href="/services/{ITEM}"' not in html and "民政局" in html
+    home = client.get("/").get_data(as_text=True)
+    store = re.search(r'href="/stores/([^"]+)"', home)
+    if store:  # the Xiqing plugin's flagship store, when installed
+        assert client.get(f"/stores/{store.group(1)}").status_code == 200

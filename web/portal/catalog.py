@@ -3,16 +3,47 @@ an item's guide page, and a district's flagship store. Open to everyone."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
+from sqlalchemy import select
 
+from core.areas.codes import Level, level_of
+from core.areas.models import Area
+from core.identity.models import Department
 from plugins.services import api as services
 from web.access import public
 from web.database import db
+from web.i18n import text
 from web.paging import Page
 from web.portal import bp
 from web.portal.forms import SearchForm
 
 LEVELS = ("city", "district", "street")
+
+
+def department_names() -> dict[str, dict[str, str]]:
+    """A name for each department type (``education`` → 教育局 / Education Bureau), taken
+    from the city's own department or else a district's with the district's name cut off;
+    built once per app from ``core_department``."""
+    cached = current_app.extensions.get("jinzhi_department_names")
+    if cached is not None:
+        return cached
+    names: dict[str, dict[str, str]] = {}
+    areas = dict(db().execute(select(Area.code, Area.name).where(Area.level <= 2)).all())
+    rows = db().execute(select(Department.dept_type, Department.name, Department.name_en,
+                               Department.area_code).order_by(Department.area_code)).all()
+    for dept_type, name, name_en, area in rows:
+        if dept_type in names or area not in areas:
+            continue
+        if level_of(area) is not Level.CITY:
+            name = name.removeprefix(areas[area])
+        names[dept_type] = {"zh": name, "en": name_en or name}
+    current_app.extensions["jinzhi_department_names"] = names
+    return names
+
+
+@bp.app_template_filter("department")
+def department_filter(dept_type: str) -> str:
+    return text(department_names().get(dept_type)) or dept_type
 
 
 @bp.get("/")
