@@ -9,13 +9,12 @@ import re
 from typing import Any
 
 import pytest
-from conftest_browser import login, logout, shot
+from conftest_browser import login, logout, png, shot
 from sqlalchemy import select
 
 from core.identity.models import Account
 from core.identity.roles import SYSTEM
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 WORDS = {"zh": {"send": "提交反映", "closed": "已结案", "done": "已完成"},
          "en": {"send": "Send the report", "closed": "Closed", "done": "Done"}}
 
@@ -49,7 +48,7 @@ def report_with_pin(page: Any, lang: str, mobile: bool) -> str:
     assert page.locator("#pin-map").get_attribute("data-pinned") == "1"
     assert page.input_value("#lon") and page.input_value("#lat")
     page.set_input_files("#photos", files=[{"name": "before.png", "mimeType": "image/png",
-                                             "buffer": PNG}])
+                                             "buffer": png((120, 120, 120))}])
     shot(page, f"console-report-{lang}{'-mobile' if mobile else ''}")
     page.get_by_role("button", name=WORDS[lang]["send"]).click()
     page.wait_for_load_state()
@@ -90,7 +89,7 @@ def test_report_dispatch_handle_verify_close(new_page, live_platform, lang, mobi
     box.locator("summary").click()
     box.locator("[name=note]").fill("已更换灯泡")
     box.locator("[name=photos]").set_input_files(files=[{
-        "name": "after.png", "mimeType": "image/png", "buffer": PNG + b"after"}])
+        "name": "after.png", "mimeType": "image/png", "buffer": png((40, 160, 80))}])
     box.locator("button[type=submit]").click()
     page.wait_for_load_state()
     shot(page, f"console-event-handled-{lang}")
