@@ -30,7 +30,7 @@ class ReportForm(FlaskForm):
                     Length(min=4, max=1000, message=_l("Use 4 to 1000 characters"))],
         description=_l("What is wrong, and since when."),
     )
-    address = StringField(_l("Where is it?"), validators=[Optional(), Length(max=300)],
+    address = StringField(_l("Address or landmark"), validators=[Optional(), Length(max=300)],
                           description=_l("A street address or a landmark, if you know it."))
     lon = DecimalField(_l("Longitude"), places=6, validators=[
         DataRequired(_l("Put a pin on the map (or enter the coordinates)")),

@@ -17,7 +17,11 @@
   if (d.areasUrl) {
     fetch(d.areasUrl, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (a) {
-        if (a) { L.geoJSON(a.children, { style: { color: "#6b7785", weight: 1, fillOpacity: 0.05 } }).addTo(map); }
+        if (!a) { return; }
+        if (a.area && a.area.geometry) {
+          L.geoJSON(a.area, { style: { color: "#1b1f24", weight: 2, fill: false } }).addTo(map);
+        }
+        L.geoJSON(a.children, { style: { color: "#6b7785", weight: 1, fillOpacity: 0.05 } }).addTo(map);
       });
   }
   var marker = null;
