@@ -88,6 +88,8 @@ def database_url(db: str) -> str:
 
 def build(url: str) -> None:
     """The small demo city (seed 1), at the newest schema."""
+    from sqlalchemy import text
+
     from core import schema
     from core.config import Config
     from core.platform import Platform
@@ -99,9 +101,27 @@ def build(url: str) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     platform = Platform(Config.load(instance_path=RESULTS, database_url=url))
+    if platform.engine.dialect.name == "postgresql":  # only on --rebuild: start empty
+        with platform.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
     schema.upgrade(platform.pm, platform.engine)
     seed_demo(platform, "small", 1)
     platform.engine.dispose()
+
+
+def outdated(url: str) -> bool:
+    """Whether the database differs from the models (the code moved on since it was built)."""
+    from core import schema
+    from core.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        return bool(schema.diff(engine))
+    except Exception:
+        return True
+    finally:
+        engine.dispose()
 
 
 def prepare(url: str) -> tuple[str, float, float]:
@@ -183,8 +203,12 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     url = database_url(args.db)
-    fresh = "://" in args.db or not Path(args.db).exists()
-    if args.rebuild or fresh:
+    sqlite = url.startswith("sqlite:///")
+    stale = not args.rebuild and not (sqlite and not Path(args.db).exists()) and outdated(url)
+    if stale and not sqlite:
+        raise SystemExit(f"{url} is not at the models' schema: run again with --rebuild "
+                         "(it empties that database)")
+    if args.rebuild or stale or (sqlite and not Path(args.db).exists()):
         print(f"building {url} …", flush=True)
         t = time.perf_counter()
         build(url)
