@@ -174,13 +174,18 @@ def identity_check(number: str) -> None:
     from core.identity.gb32100 import parse_credit_code
 
     number = number.strip()
-    if number[:1].isdigit() and number[:17].isdigit():
+    try:
         rid = parse_resident_id(number)
-        click.echo(f"valid resident identity number: area {rid.area_code}, "
-                   f"born {rid.birth_date}, sex {rid.sex}")
-    else:
-        cc = parse_credit_code(number)
+    except JinzhiError as as_resident:
+        # An all-digit credit code looks like a resident number: try it before giving up.
+        try:
+            cc = parse_credit_code(number)
+        except JinzhiError as as_credit:
+            raise (as_resident if number[:17].isdigit() else as_credit) from None
         click.echo(f"valid unified social credit code: area {cc.area_code}")
+        return
+    click.echo(f"valid resident identity number: area {rid.area_code}, "
+               f"born {rid.birth_date}, sex {rid.sex}")
 
 
 @identity.command("add-account", help="Create a login (staff need --scope).")
@@ -230,9 +235,16 @@ def main(argv: list[str] | None = None) -> None:
     except JinzhiError as e:
         click.echo(f"error: {e.message}", err=True)
         sys.exit(2)
-    except sa_exc.OperationalError as e:
+    except (sa_exc.OperationalError, sa_exc.ProgrammingError) as e:
         reason = str(e.orig).strip().splitlines()[0] if e.orig else str(e)
-        click.echo(f"error: database problem: {reason}", err=True)
+        hint = ""
+        if "no such table" in reason or "does not exist" in reason:
+            hint = " (the schema is missing or old: run `jinzhi db upgrade`, or `jinzhi demo`)"
+        click.echo(f"error: database problem: {reason}{hint}", err=True)
+        sys.exit(2)
+    except OSError as e:
+        where = f": {e.filename}" if e.filename else ""
+        click.echo(f"error: {e.strerror or e}{where}", err=True)
         sys.exit(2)
     except ConfigurationError as e:  # pragma: no cover - subclass of JinzhiError
         click.echo(f"error: {e.message}", err=True)

@@ -69,3 +69,23 @@ def test_cli_disabled_plugin_is_not_listed(tmp_path):
     r = jinzhi("plugins", env={"JINZHI_DISABLED_PLUGINS": "linkage"}, tmp_path=tmp_path)
     assert r.returncode == 0
     assert "\nlinkage\n" not in f"\n{r.stdout}" and "disabled: linkage" in r.stdout
+
+
+def test_cli_all_digit_credit_code_is_recognised(tmp_path):
+    r = jinzhi("identity", "check", "911200007005849891", tmp_path=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "credit code" in r.stdout
+
+
+def test_cli_missing_schema_gives_a_hint(tmp_path):
+    r = jinzhi("areas", "locate", "117.2", "39.1", tmp_path=tmp_path)
+    assert r.returncode == 2
+    assert "jinzhi db upgrade" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_unwritable_output_is_one_line(tmp_path):
+    assert jinzhi("db", "upgrade", tmp_path=tmp_path).returncode == 0
+    r = jinzhi("areas", "export", "-o", str(tmp_path / "no" / "such" / "x.json"),
+               tmp_path=tmp_path)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
