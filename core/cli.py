@@ -212,7 +212,7 @@ def build_cli(pm: pluggy.PluginManager) -> click.Group:
     for impl in pm.hook.jinzhi_cli_commands.get_hookimpls():
         try:
             impl.function(cli=cli)
-        except Exception as e:  # noqa: BLE001 - name the plugin instead of a deep traceback
+        except Exception as e:  # name the plugin instead of a deep traceback
             raise ConfigurationError(
                 f"plugin {impl.plugin_name!r} failed to add its commands: {type(e).__name__}: {e}"
             ) from e
