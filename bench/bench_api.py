@@ -72,8 +72,9 @@ def wrk(url: str, duration: int, connections: int, lua: str, tmp: Path) -> dict[
     script = tmp / f"s{abs(hash(lua))}.lua"
     script.write_text(lua + LUA_DONE, "utf-8")
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s",
-         str(script), url], capture_output=True, text=True, timeout=duration + 60).stdout
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--timeout",
+         "10s", "-s", str(script), url], capture_output=True, text=True,
+        timeout=duration + 60).stdout
     found = re.search(r"JSON(\{.*\})", out)
     if not found:
         raise SystemExit(f"wrk gave no figures:\n{out}")

@@ -10,6 +10,7 @@ problem details (``web.api.problems``); writes to versioned records need ``If-Ma
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from flask import Blueprint, Flask, Response, request
@@ -78,6 +79,7 @@ def _server_error(e: Exception) -> Response:
     return problem(500, "something went wrong on our side; the problem has been logged")
 
 
+@functools.cache
 def _known_rules() -> Map:
     return Map([Rule(f"{bp.url_prefix}{op.rule}", endpoint=op.endpoint, methods=[op.method])
                 for op in api.operations])
