@@ -213,3 +213,26 @@ def test_failed_writes_store_nothing(api, platform, token_for):
     for body in ({"item_code": ""}, {"item_code": "x" * 100}, {"lang": "fr"}, {}):
         assert api.post("/api/v1/applications", headers=citizen, json=body).status_code >= 400
     assert count() == before
+
+
+def test_document_schemas_are_valid_json_schema(api):
+    from jsonschema import Draft202012Validator
+
+    doc = api.get("/api/v1/openapi.json").get_json()
+    for schema in doc["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+    assert set(doc["components"]["securitySchemes"]) == {"apiKey", "bearer", "session"}
+    refs = {ref.rsplit("/", 1)[1] for ref in _refs(doc["paths"])}
+    assert refs <= set(doc["components"]["schemas"])
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
