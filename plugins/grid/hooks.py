@@ -68,6 +68,24 @@ def linkage_record_status(session: Session, record: RecordRef) -> RecordRef | No
 
 
 @hookimpl
+def linkage_record_action(
+    session: Session, record: RecordRef, action: str, data: Mapping[str, Any], actor: Actor
+) -> RecordRef | None:
+    """``grid.event``: any workflow action (``workflow.ACTIONS``) at the event's current
+    version, with the fields of ``data`` that the action takes (linkage closes a licence
+    event: ``close`` with ``outcome`` and ``public_note``); the workflow's own rules apply."""
+    if record.type != profiles.KIND:
+        return None
+    from plugins.grid import access, transitions, workflow
+
+    t = workflow.transition(action)
+    ev = access.load(session, actor, record.id, for_update=True)
+    transitions.apply(session, actor, ev, action, {k: v for k, v in data.items()
+                                                   if k in t.fields})
+    return profiles.record_status(session, record)
+
+
+@hookimpl
 def linkage_profile_sections(
     session: Session, subject: Subject, viewer: Actor
 ) -> list[ProfileSection]:
