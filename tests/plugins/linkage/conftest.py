@@ -1,11 +1,11 @@
-"""Fixtures for the linkage tests: demo actors, a shop at citizen1's home, a stand-in grid."""
+"""Fixtures for the linkage tests: demo actors and a shop at citizen1's home."""
 
 from __future__ import annotations
 
 import random
 
 import pytest
-from linkage_testdata import GridCloseShim, load
+from linkage_testdata import load
 from sqlalchemy.orm import Session
 
 from core.areas.locate import locator_for
@@ -13,7 +13,6 @@ from core.identity.gb32100 import make_credit_code
 from core.identity.models import Organisation, Person
 from core.identity.registry import register_organisation
 from core.identity.roles import Actor
-from core.platform import Platform
 
 
 @pytest.fixture
@@ -61,12 +60,3 @@ def shop(session: Session, me: Person) -> Organisation:
     return register_organisation(session, code, "张记早点铺", kind="individual_business",
                                  legal_rep_id=me.id, premises_grid=me.home_grid,
                                  address="星光路18号", lon=grid.label_lon, lat=grid.label_lat)
-
-
-@pytest.fixture
-def grid_close(platform: Platform) -> None:
-    """Closing grid events through ``linkage_record_action``: the grid plugin's own
-    implementation, or the tests' shim while it has none."""
-    owners = {i.plugin_name for i in platform.pm.hook.linkage_record_action.get_hookimpls()}
-    if "grid" not in owners:
-        platform.pm.register(GridCloseShim(), name="grid-close-shim")

@@ -10,11 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.contracts import RecordRef
-from core.hookspecs import hookimpl
 from core.identity.accounts import load_actor
 from core.identity.models import Account
 from core.identity.roles import Actor
-from core.platform import Platform
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(200)
 PDF = b"%PDF-1.7\n" + bytes(200)
@@ -108,22 +106,6 @@ def status_is(ref: RecordRef, code: str) -> bool:
     from plugins.grid.workflow import STATUSES
 
     return ref.status in (code, STATUSES[code]["zh"], STATUSES[code]["en"])
-
-
-class GridCloseShim:
-    """``linkage_record_action`` for ``grid.event`` / ``close`` through the grid's own
-    workflow — registered by the tests only while the grid plugin has no implementation."""
-
-    @hookimpl
-    def linkage_record_action(self, session, record, action, data, actor):
-        if record.type != "grid.event" or action != "close":
-            return None
-        from plugins.grid import api as grid
-
-        ev = grid.get_event(session, actor, record.id)
-        grid.act(session, actor, record.id, "close", version=ev.version,
-                 outcome=data.get("outcome", "fixed"), public_note=data["public_note"])
-        return Platform.of(session).hook.linkage_record_status(session=session, record=record)
 
 
 INDIVIDUAL_BUSINESS = "market.individual-business-registration"

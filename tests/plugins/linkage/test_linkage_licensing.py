@@ -61,7 +61,7 @@ def test_other_items_are_left_alone(platform, shop):
                         .where(RecordLink.a_id == event.id)) == 0
 
 
-def test_link2_end_to_end(platform, shop, grid_close):
+def test_link2_end_to_end(platform, shop):
     event = _report(platform, shop)
     with platform.session() as s, pytest.raises(InvalidInput, match="no valid licence"):
         api.close_with_evidence(s, load(s, "commander.c1"), event)  # not licensed yet
