@@ -17,6 +17,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.calendar import WorkingCalendar
 from core.cli import Context, pass_ctx
 from core.errors import InvalidInput, NotFound
 from core.identity.accounts import load_actor
@@ -24,6 +25,7 @@ from core.identity.models import Account
 from core.identity.roles import SYSTEM, Actor
 from plugins.grid import api, reference, taxonomy
 
+_TZ = WorkingCalendar.load().tz  # times are shown in the calendar's zone (Asia/Shanghai)
 AS = click.option("--as", "username", default="system", show_default=True,
                   help="Act as this account (demo accounts: see `jinzhi seed`).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -61,7 +63,8 @@ def _dump(value: Any) -> str:
 
 
 def _line(e: api.EventView) -> str:
-    due = f" due {e.due_at.astimezone():%m-%d %H:%M} [{e.deadline_colour}]" if e.due_at else ""
+    due = (f" due {e.due_at.astimezone(_TZ):%m-%d %H:%M} [{e.deadline_colour}]"
+           if e.due_at else "")
     return (f"{e.ref}  v{e.version}  {e.status_label['zh']:<5} {e.item_code} "
             f"{e.item_name['zh']}  grid {e.grid_code}{due}")
 
@@ -147,10 +150,11 @@ def show_cmd(ctx: Context, event: str, username: str, as_json: bool) -> None:
         click.echo(f"  possible duplicate of event {ev.possible_duplicate_of}")
     for w in ev.whistles:
         calls = ", ".join(f"{c.department_code}{' ✓' if c.acked_at else ''}" for c in w.calls)
-        click.echo(f"  whistle by {w.blown_by}: {calls} (respond by {w.respond_by:%m-%d %H:%M})")
+        click.echo(f"  whistle by {w.blown_by}: {calls} "
+                   f"(respond by {w.respond_by.astimezone(_TZ):%m-%d %H:%M})")
     click.echo(f"  you may: {', '.join(actions) or 'nothing'}")
     for t in steps:
-        click.echo(f"  {t.at.astimezone():%Y-%m-%d %H:%M}  {t.label['zh']:<8} {t.actor}"
+        click.echo(f"  {t.at.astimezone(_TZ):%Y-%m-%d %H:%M}  {t.label['zh']:<8} {t.actor}"
                    f"{'  ' + t.note if t.note else ''}")
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from core import audit
 from core.errors import Conflict, JinzhiError, NotFound
 from core.identity.roles import SYSTEM
-from plugins.grid import api
+from plugins.grid import api, figures
 from plugins.grid.models import GridEvent
 from plugins.grid.workflow import FINAL, STATUSES, TRANSITIONS, WORKING
 
@@ -154,6 +154,9 @@ class GridMachine(RuleBasedStateMachine):
         for eid in self.reported:
             ev = api.get_event(self.session, SYSTEM, eid)
             check_state(ev)
+            row = self.session.get(GridEvent, eid)
+            assert row.stat_flags == figures.flags_of(row)  # what statistics count
+            assert row.close_bucket == figures.bucket_of(row.close_seconds)
             assert replay(self.session, eid) == (ev.status, ev.version, ev.escalation_level)
 
 
