@@ -150,3 +150,18 @@ def test_link2_through_the_cli(platform, shop):
     r = run.invoke(group, ["linkage", "close", event.id, "--as", "commander.c1"], obj=obj)
     assert r.exit_code != 0 and "no valid licence.food_business" in str(r.exception)
 
+
+
+def test_hook_linkage_record_action_grid_close(session, platform, shop, commander):
+    ev = grid.report(session, load(session, "worker.g1"), item_code="0101", description="垃圾",
+                     lon=shop.lon, lat=shop.lat)
+    record = RecordRef("grid.event", str(ev.id))
+    to_verified(session, record.id, "handler.d1.city_management")
+    with pytest.raises(InvalidInput):
+        platform.hook.linkage_record_action(session=session, record=record, action="explode",
+                                            data={}, actor=commander)
+    ref = platform.hook.linkage_record_action(
+        session=session, record=record, action="close", actor=commander,
+        data={"outcome": "fixed", "public_note": "已清运", "evidence": []})
+    assert ref.id == record.id and status_is(ref, "closed")
+    assert grid.get_event(session, commander, ev.id).public_note == "已清运"
