@@ -120,7 +120,9 @@ def _place(session: Session, subject: Subject, viewer: Actor) -> list[ProfileSec
     prefix = subject.key[:2] if level_of(subject.key) is Level.CITY else subject.key
     stmt = (select(Application.status, func.count())
             .join(Person, Person.id == Application.applicant_id)
-            .where(Person.home_grid.startswith(prefix), access.scope_clause(viewer))
+            # an index range, not LIKE: SQLite cannot use an index for LIKE prefix || '%'
+            .where(Person.home_grid >= prefix, Person.home_grid < prefix + ":",
+                   access.scope_clause(viewer))
             .group_by(Application.status))
     counts = {status: n for status, n in session.execute(stmt)}
     return [ProfileSection(
