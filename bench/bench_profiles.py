@@ -13,6 +13,7 @@ commander). Goal: p95 under 100 ms each.
 
     .venv/bin/python bench/bench_profiles.py build --db /tmp/jinzhi-bench/profiles.sqlite
     .venv/bin/python bench/bench_profiles.py run --db /tmp/jinzhi-bench/profiles.sqlite
+    .venv/bin/python bench/bench_profiles.py events --rebuild --db …  (the grid's schema moved)
     (--scale 0.1 builds a tenth of the people, organisations, applications and events)
 """
 
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -112,34 +114,66 @@ def build(db: Path, seed: int, scale: float) -> None:
           f"{db.stat().st_size / 1e9:.2f} GB")
 
 
+def drop_grid(db: Path) -> None:
+    """Forget the grid plugin's tables (and the links to its events), so ``events`` builds
+    them again at the grid's current schema."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'grid\\_%' "
+        "ESCAPE '\\'")]
+    conn.execute("PRAGMA foreign_keys=OFF")
+    for table in tables:
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("DELETE FROM alembic_version WHERE version_num LIKE 'grid%'")
+    conn.execute("DELETE FROM link_record_link WHERE created_by = 'bench'")
+    conn.close()
+    print(f"  dropped {len(tables)} grid tables")
+
+
 def build_events(db: Path, seed: int, scale: float) -> None:
-    """Grid events (and the links of citizens' reports) into a built database, once the
-    grid plugin's tables exist (the schema is upgraded first); then ANALYZE."""
+    """Grid events into a built database once the grid plugin is there: its reference data,
+    its own synthetic history (``plugins.grid.api.bench_events``), then a fifth of the
+    events turned into residents' reports made through linkage (``reported`` links)."""
     from core import schema
+    from core.clock import FrozenClock
 
     t = time.perf_counter()
     platform = platform_for(db)
+    platform.clock = FrozenClock(NOW)
     schema.upgrade(platform.pm, platform.engine)
+    if not platform.pm.has_plugin("grid") or platform.pm.get_plugin("grid") is None:
+        print("  (the grid plugin is off: no events)")
+        return
+    from plugins.grid import api as grid
+    from plugins.grid import reference
+
+    n = int(EVENTS * scale)
+    with platform.session() as s:
+        if s.execute(text("SELECT 1 FROM grid_event LIMIT 1")).first() is None:
+            reference.seed(s, platform.pm)
+            grid.bench_events(s, n, seed=seed)
+            t = lap(f"{n:,} grid events (the grid plugin's history)", t)
     platform.engine.dispose()
     conn = sqlite3.connect(db, isolation_level=None)
-    for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-2000000",
-                   "foreign_keys=OFF", "temp_store=MEMORY"):
-        conn.execute(f"PRAGMA {pragma}")
-    has_grid = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'grid_event'").fetchone()
-    done = conn.execute("SELECT 1 FROM grid_event LIMIT 1").fetchone() if has_grid else None
-    if has_grid and not done:
-        grids = [r[0] for r in conn.execute(
-            "SELECT code FROM core_area WHERE level = 4 ORDER BY code")]
-        points = {c: (x, y) for c, x, y in conn.execute(
-            "SELECT code, label_lon, label_lat FROM core_area WHERE level = 4")}
+    conn.execute("PRAGMA synchronous=OFF")
+    if not conn.execute("SELECT 1 FROM link_record_link LIMIT 1").fetchone():
         people = conn.execute("SELECT max(id) FROM core_person").fetchone()[0]
         rng = np.random.default_rng([seed, 3])
+        ids = [r[0] for r in conn.execute("SELECT id, reported_at FROM grid_event")]
+        chosen = sorted(rng.choice(len(ids), int(len(ids) * CITIZEN_SHARE), replace=False))
+        who = rng.integers(1, people + 1, len(chosen))
         conn.execute("BEGIN")
-        insert_events(conn, grids, points, people, int(EVENTS * scale), rng)
+        conn.executemany(
+            "UPDATE grid_event SET reporter_person_id = ?, reporter_kind = 'citizen', "
+            "channel = 'linkage' WHERE id = ?",
+            ((int(w), ids[i]) for w, i in zip(who, chosen, strict=True)))
+        conn.execute(
+            "INSERT INTO link_record_link (relation, a_type, a_id, b_type, b_id, created_at, "
+            "created_by) SELECT 'reported', 'core.person', CAST(reporter_person_id AS TEXT), "
+            "'grid.event', CAST(id AS TEXT), reported_at, 'bench' FROM grid_event "
+            "WHERE reporter_person_id IS NOT NULL ORDER BY id")
         conn.execute("COMMIT")
-        t = lap(f"{int(EVENTS * scale):,} grid events", t)
-    elif not has_grid:
-        print("  (no grid_event table: the grid plugin is not there yet)")
+        t = lap(f"{len(chosen):,} of them residents' reports, linked", t)
     conn.execute("ANALYZE")
     lap("ANALYZE", t)
     conn.close()
@@ -312,62 +346,6 @@ def insert_applications(conn: sqlite3.Connection, grids: Sequence[str], homes: n
         conn.executemany(sql, rows)
 
 
-def insert_events(conn: sqlite3.Connection, grids: Sequence[str],
-                  points: dict[str, tuple[float, float]], people: int, n: int,
-                  rng: np.random.Generator) -> None:
-    """Grid events over two years: mostly closed, some open or overdue; a fifth reported
-    by residents of the community through linkage (a ``reported`` link each)."""
-    from plugins.grid.models import GridEvent
-
-    codes = [r[0] for r in conn.execute("SELECT code FROM grid_item ORDER BY code")] or ["0101"]
-    cols = [c.name for c in GridEvent.__table__.columns]
-    sql = f"INSERT INTO grid_event ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    link_sql = ("INSERT INTO link_record_link (relation, a_type, a_id, b_type, b_id, note, "
-                "created_at, created_by) VALUES ('reported', 'core.person', ?, 'grid.event', ?, "
-                "NULL, ?, 'bench')")
-    span = (NOW - EPOCH).total_seconds()
-    statuses = ("closed", "closed", "closed", "closed", "closed", "closed", "closed",
-                "handling", "dispatched", "reported")
-    for lo, hi in chunks(n):
-        m = hi - lo
-        where = rng.integers(0, len(grids), m)
-        when = np.sort(rng.uniform(0, span, m))
-        item = rng.integers(0, len(codes), m)
-        status = rng.integers(0, len(statuses), m)
-        citizen = rng.random(m) < CITIZEN_SHARE
-        reporter = rng.integers(0, people, m)
-        rows, link_rows = [], []
-        for k in range(m):
-            eid = lo + k + 1
-            grid = grids[where[k]]
-            reported = EPOCH + dt.timedelta(seconds=float(when[k]))
-            st = statuses[status[k]]
-            x, y = points[grid]
-            person = int(reporter[k]) + 1 if citizen[k] else None
-            row = {c: None for c in cols}
-            row.update(
-                id=eid, version=4, item_code=codes[item[k]], category=codes[item[k]][:2],
-                status=st, lon=x, lat=y, grid_code=grid, community_code=grid[:12],
-                street_code=grid[:9], district_code=grid[:6], description="巡查发现问题",
-                channel="linkage" if person else "app",
-                reporter_kind="citizen" if person else "grid_worker",
-                reporter_person_id=person, reported_at=ts(reported),
-                registered_at=ts(reported + dt.timedelta(hours=1)),
-                closed_at=ts(reported + dt.timedelta(days=2)) if st == "closed" else None,
-                close_due=ts(reported + dt.timedelta(days=3)),
-                due_at=ts(reported + dt.timedelta(days=3)) if st != "closed" else None,
-                close_seconds=172_800 if st == "closed" else None,
-                closed_on_time=1 if st == "closed" else None, self_handled=0,
-                rework_count=0, return_count=0, extension_count=0, backlog=0,
-                escalation_level=0, whistle_count=0, anonymous=0,
-            )
-            rows.append(tuple(row[c] for c in cols))
-            if person:
-                link_rows.append((str(person), str(eid), ts(reported)))
-        conn.executemany(sql, rows)
-        conn.executemany(link_sql, link_rows)
-
-
 # ── run ─────────────────────────────────────────────────────────────────────────────────
 
 
@@ -470,10 +448,14 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0,
                         help="share of the Tianjin people, organisations, applications, events")
     parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--rebuild", action="store_true",
+                        help="events: drop the grid tables first (its schema moved on)")
     args = parser.parse_args()
     if args.command in ("build", "all"):
         build(args.db, args.seed, args.scale)
     if args.command == "events":
+        if args.rebuild:
+            drop_grid(args.db)
         build_events(args.db, args.seed, args.scale)
     if args.command in ("run", "all"):
         counts(args.db)
