@@ -32,3 +32,20 @@ def data_use(who: Actor) -> list[Any] | None:
     from plugins.linkage import api as linkage
 
     return list(linkage.data_use_log(db(), who, limit=50))
+
+
+def citizen_report(who: Actor, **fields: Any) -> Any:
+    """Report a problem as a citizen through linkage (两津联动 link 1): the grid event is
+    linked to the person and shows in ``my_reports`` with its progress."""
+    from plugins.linkage import api as linkage
+
+    return linkage.citizen_report(db(), who, **fields).event
+
+
+def my_reports(who: Actor) -> list[Any] | None:
+    """The citizen's reports linked through linkage, with their status (None without it)."""
+    if not enabled() or who.person_id is None:
+        return None
+    from plugins.linkage import api as linkage
+
+    return list(linkage.my_reports(db(), who))

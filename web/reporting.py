@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core.areas.models import Area
 from core.errors import InvalidInput
 from plugins.grid import api as grid
+from web import linkage
 from web.auth import actor
 from web.database import db, rollback
 from web.i18n import current, localized
@@ -48,9 +49,17 @@ def photos() -> list[tuple[str, bytes]]:
     return [(f.filename or "photo.jpg", f.read()) for f in files]
 
 
-def submit(form: Any, **extra: Any) -> Any | None:
-    """Report the event; on an ``InvalidInput`` put the messages on the form and return None."""
+def submit(form: Any, citizen: bool = False, **extra: Any) -> Any | None:
+    """Report the event; on an ``InvalidInput`` put the messages on the form and return None.
+
+    ``citizen``: a resident's report goes through linkage (两津联动 link 1) when the plugin is
+    on, so it is linked to the person; the result is then the event's ``RecordRef``."""
     try:
+        if citizen and linkage.enabled() and actor().person_id is not None:
+            return linkage.citizen_report(
+                actor(), item_code=form.item_code.data, description=form.description.data,
+                lon=float(form.lon.data), lat=float(form.lat.data),
+                address=form.address.data or None)
         return grid.report(
             db(), actor(), item_code=form.item_code.data, description=form.description.data,
             lon=float(form.lon.data), lat=float(form.lat.data),

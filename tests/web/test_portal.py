@@ -149,3 +149,35 @@ def test_catalog_by_department_and_flagship_store(client):
     store = re.search(r'href="/stores/([^"]+)"', home)
     if store:  # the Xiqing plugin's flagship store, when installed
         assert client.get(f"/stores/{store.group(1)}").status_code == 200
+
+
+def test_citizen_report_goes_through_linkage_and_shows_in_my_reports(client, login, platform):
+    """两津联动 link 1: the portal's report is linked to the citizen (linkage.my_reports)."""
+    from sqlalchemy import select
+    from webclient import csrf_token
+
+    from core.areas.models import Area
+    from core.identity.accounts import load_actor
+    from core.identity.models import Account, Person
+
+    with platform.session() as s:
+        person_id = s.scalar(select(Account.person_id).where(Account.username == "citizen1"))
+        grid = s.get(Person, person_id).home_grid
+        area = s.get(Area, grid)
+        lon, lat = area.label_lon, area.label_lat
+    login(client, "citizen1")
+    page = client.get("/report").get_data(as_text=True)
+    assert 'name="photos"' not in page  # linkage takes no photos yet: not offered
+    r = client.post("/report", data={
+        "csrf_token": csrf_token(client, "/report"), "item_code": "0101",
+        "description": "路灯不亮了，晚上很黑", "lon": f"{lon:.6f}", "lat": f"{lat:.6f}"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    event_id = r.headers["Location"].rsplit("/", 1)[1]
+    from plugins.linkage import api as linkage
+
+    with platform.session() as s:
+        account_id = s.scalar(select(Account.id).where(Account.username == "citizen1"))
+        mine = linkage.my_reports(s, load_actor(s, account_id))
+    assert [m.event.id for m in mine][:1] == [event_id]
+    html = client.get("/my/reports").get_data(as_text=True)
+    assert f"/my/reports/{event_id}" in html
