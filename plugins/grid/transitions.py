@@ -357,7 +357,13 @@ def _other_event(c: Ctx, key: str) -> GridEvent:
 
 def _merge(c: Ctx) -> str | None:
     original = _other_event(c, "duplicate_of")
-    if original.duplicate_of is not None:
+    seen = {c.ev.id}
+    while original.duplicate_of is not None:  # merge into the root of a chain of merges
+        seen.add(original.id)
+        if original.duplicate_of in seen:
+            raise InvalidInput(
+                f"event {original.id} was itself merged into this one: merge the other way",
+                fields={"duplicate_of": "give an event that was not merged into this one"})
         original = c.session.get(GridEvent, original.duplicate_of) or original
     c.ev.duplicate_of = original.id
     c.ev.possible_duplicate_of = None

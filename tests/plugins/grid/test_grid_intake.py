@@ -165,3 +165,13 @@ def test_items_restricted_to_citizens_and_to_an_area(session, who, point, platfo
                    lon=lon2, lat=lat2)
     assert api.report(session, SYSTEM, item_code="XQ01", description="占道",
                       lon=lon2, lat=lat2).item_code == "XQ01"
+
+
+def test_merging_follows_the_chain_and_never_loops(session, who, point, step):
+    lon, lat = point(G1)
+    a, b, c = (api.report(session, who("worker.g1"), item_code=ITEM, description=f"垃圾{i}",
+                          lon=lon, lat=lat) for i in range(3))
+    step(a, "merge_duplicate", "commander.c1", duplicate_of=b.id)
+    with pytest.raises(InvalidInput, match="merge the other way"):
+        step(b, "merge_duplicate", "commander.c1", duplicate_of=a.id)
+    assert step(c, "merge_duplicate", "commander.c1", duplicate_of=a.id).duplicate_of == b.id
