@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.areas.models import Area
@@ -17,6 +18,19 @@ from web.database import db, rollback
 from web.i18n import current, localized
 
 MAX_PHOTOS = 5
+
+# messages of core and the plugins (English, for the API) that a form shows to a person
+MESSAGES: dict[str, Any] = {
+    "pick a point inside the city": _l("Pick a point inside the city"),
+    "pick a point on the map": _l("Put a pin on the map (or enter the coordinates)"),
+    "describe the problem in a sentence or two": _l("Describe the problem in a sentence or two"),
+}
+
+
+def message(text: str) -> str:
+    """A plugin's message in the UI's language when it is one we know."""
+    known = MESSAGES.get((text or "").strip())
+    return str(known) if known is not None else text
 
 
 def item_choices(citizen: bool = False) -> list[tuple[str, str]]:
@@ -67,13 +81,13 @@ def submit(form: Any, citizen: bool = False, **extra: Any) -> Any | None:
         )
     except InvalidInput as e:
         rollback()
-        for name, message in (e.fields or {}).items():
+        for name, text in (e.fields or {}).items():
             target = {"location": "lon"}.get(name, name)
             field = getattr(form, target, None)
             if field is not None:
-                field.errors = [*field.errors, message]
+                field.errors = [*field.errors, message(text)]
             else:
-                form.form_errors.append(message)
+                form.form_errors.append(message(text))
         if not e.fields:
-            form.form_errors.append(e.message)
+            form.form_errors.append(message(e.message))
         return None

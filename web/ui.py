@@ -4,6 +4,7 @@ the user's role, URLs that keep the list's filters, deadline colours."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from flask import Flask, request, url_for
@@ -46,7 +47,29 @@ SERVICE_STEPS: dict[str, Any] = {
     "start": _l("Started"), "save": _l("Answers saved"), "attach": _l("Document added"),
     "reuse": _l("Certificate reused"), "attach_material": _l("Document added"),
     "reuse_certificate": _l("Certificate reused"),
+    "preview": _l("Certificate previewed"), "preview_evidence": _l("Certificate previewed"),
+    "evidence.preview": _l("Certificate previewed"),
 }
+
+# how an event came in (grid's intake channels)
+CHANNELS: dict[str, Any] = {
+    "app": _l("grid app"), "web": _l("website"), "wechat": _l("WeChat"),
+    "alipay": _l("Alipay"), "hotline": _l("12345 hotline"), "patrol": _l("patrol"),
+    "camera": _l("camera"), "counter": _l("service counter"), "linkage": _l("linkage"),
+    "import": _l("import"), "open311": _l("Open311"), "other": _l("other"),
+}
+_CHANNEL_NOTE = re.compile(r"^channel (\w+)$")
+
+
+def event_note(note: str | None) -> str:
+    """A timeline note in the UI's language where the grid wrote a code (``channel app``)."""
+    if not note:
+        return ""
+    m = _CHANNEL_NOTE.match(note.strip())
+    if m:
+        name = CHANNELS.get(m.group(1))
+        return str(_l("Channel: %(name)s", name=str(name) if name else m.group(1)))
+    return note
 
 DEADLINE_CLASSES = {"green": "ok", "yellow": "warn", "red": "late", "grey": "done", None: "none"}
 
@@ -113,6 +136,7 @@ def service_step(action: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(nav_items=nav_items, url_with=url_with, Role=Role,
                                  box_labels=box_labels, service_step=service_step)
-    app.jinja_env.filters.update(when=when, deadline_class=deadline_class)
+    app.jinja_env.filters.update(when=when, deadline_class=deadline_class,
+                               event_note=event_note)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -195,3 +195,45 @@ def test_grid_worker_handles_on_the_spot(client, login, platform):
     login(client, "worker.g1")
     event_id = _report(client, platform, self_handle="y", handled_note="已清理")
     assert "已结案" in client.get(f"/console/events/{event_id}").get_data(as_text=True)
+
+
+def test_a_typo_in_the_area_filter_is_an_inline_error_on_the_list(client, login):
+    login(client, "commander.c1")
+    r = client.get("/console/events?area=zzz", headers={"Accept-Language": "zh"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200, html[:2000]
+    assert 'id="area-error"' in html and 'name="status"' in html
+
+
+# English words that must not reach the Chinese UI (codes and untranslated fragments)
+STRAY_ENGLISH = ("as routed", "channel app", "channel web", ">preview<", "inside the city",
+                 " items<", " services found")
+
+
+def test_event_page_in_chinese_has_no_stray_english(client, login, reported):
+    login(client, "commander.c1")
+    assert _act(client, reported, "register").status_code == 302
+    html = client.get(f"/console/events/{reported}").get_data(as_text=True)
+    assert "按派单目录" in html and "渠道：网格通App" in html
+    for word in STRAY_ENGLISH:
+        assert word not in html, word
+
+
+def test_a_point_outside_the_city_is_explained_in_chinese(client, login):
+    login(client, "worker.g1")
+    r = client.post("/console/report", data={
+        "csrf_token": csrf_token(client, "/console/report"), "item_code": "0101",
+        "description": "路灯不亮了", "lon": "10.0", "lat": "10.0"})
+    html = r.get_data(as_text=True)
+    assert "请在市域范围内选点" in html and "inside the city" not in html
+
+
+@pytest.mark.parametrize("url", ["/console/inbox", "/console/events", "/console/report",
+                                 "/map/", "/map/dashboard"])
+def test_main_pages_in_chinese_have_no_stray_english(client, login, url):
+    login(client, "commander.c1")
+    r = client.get(url)
+    if r.status_code == 200:
+        html = r.get_data(as_text=True)
+        for word in STRAY_ENGLISH:
+            assert word not in html, (url, word)

@@ -55,3 +55,13 @@ def test_compiled_catalogue_is_up_to_date():
     with MO.open("rb") as f:
         committed = {m.id: m.string for m in read_mo(f) if m.id}
     assert fresh == committed, "run: pybabel compile -d web/translations"
+
+
+def test_codes_in_timelines_are_shown_in_chinese(app):
+    from web.ui import event_note, service_step
+
+    with app.test_request_context("/", headers={"Accept-Language": "zh"}):
+        assert event_note("channel app") == "渠道：网格通App"
+        assert event_note("channel hotline") == "渠道：12345热线"
+        assert event_note("已修复") == "已修复"
+        assert service_step("preview") == "已预览证照"

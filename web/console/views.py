@@ -72,9 +72,20 @@ def events() -> str:
     page = Page.from_request()
     filters = _filters()
     # no total: counting a district's whole history costs more than the page itself
-    result = grid.list_events(db(), actor(), page=page.number, per_page=page.size,
-                              count=False, **filters)
+    errors: dict[str, str] = {}
+    try:
+        result = grid.list_events(db(), actor(), page=page.number, per_page=page.size,
+                                  count=False, **filters)
+    except InvalidInput as e:
+        # a typo in a filter (``?area=zzz``): say so next to the field, not a 422 page
+        rollback()
+        for name in (e.fields or {"q": e.message}):
+            key = {"area_code": "area", "item_code": "item"}.get(name, name)
+            errors[key] = _("Check this filter: no such value") if key != "area" else \
+                _("No area with this code in your scope")
+        result = grid.Page(items=(), total=0, page=page.number, per_page=page.size)
     return render_template("console/events.html", result=result, filters=filters,
+                           filter_errors=errors,
                            page=page.with_total(None, shown=len(result.items)),
                            statuses=grid.STATUSES)
 
@@ -128,7 +139,9 @@ def _choices(event: Any, names: list[str]) -> dict[str, list[tuple[str, str]]]:
 def _option_label(option: Any) -> str:
     if option.code == "community":
         return _("The community (属地)")
-    mark = f" ({_('as routed')})" if option.routed else ""
+    # not inside an f-string: Babel's extractor does not see gettext calls there
+    routed = _("as routed")
+    mark = " (" + routed + ")" if option.routed else ""
     return f"{option.name}{mark}"
 
 
