@@ -225,7 +225,7 @@ def inbox(session: Session, actor: Actor, per_page: int = 20) -> dict[str, Page[
     ``to_accept``, ``handling``, ``whistles``, ``overdue``; grid workers ``to_verify``,
     ``mine``, ``overdue``; citizens ``mine``."""
     platform, tax, now = _ctx(session)
-    scope = access.scope_clause(actor)
+    scope = access.scope_clause(actor, open_only=True)  # every box holds open events
     return {name: listing.page_of(session, actor, tax, now, platform.tz, [scope, *where],
                                   "due_at" if name != "mine" else "-reported_at", 1, per_page)
             for name, where in listing.boxes(actor, now).items()}

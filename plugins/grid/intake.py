@@ -90,7 +90,7 @@ def check_reporter(actor: Actor, loc: Location) -> None:
             raise PermissionDenied(
                 f"grid {loc.grid} is outside your community {community}: ask the grid "
                 "worker there, or report it as a citizen through the hotline")
-    if actor.role is Role.COMMANDER and not actor.sees(loc.grid):
+    if actor.role in (Role.COMMANDER, Role.ADMIN) and not actor.sees(loc.grid):
         raise PermissionDenied(f"grid {loc.grid} is outside your area ({actor.scope_code})")
 
 

@@ -23,7 +23,7 @@ from plugins.grid.escalation import CLOCKED
 from plugins.grid.models import GridEvent, GridWhistleCall
 from plugins.grid.taxonomy import Taxonomy
 from plugins.grid.views import EventView, Page
-from plugins.grid.workflow import FINAL, STATUSES
+from plugins.grid.workflow import OPEN, STATUSES, WORKING
 
 SORTS: dict[str, tuple[Any, ...]] = {
     "-reported_at": (GridEvent.reported_at.desc(), GridEvent.id.desc()),
@@ -46,13 +46,14 @@ def filters(
     mine: bool = False, open_only: bool = False, escalated: bool | None = None,
 ) -> list[ColumnElement[bool]]:
     """The WHERE terms of a list (scope first); ``InvalidInput`` for a bad filter."""
-    where: list[ColumnElement[bool]] = [access.scope_clause(actor)]
-    if status:
-        wanted = [status] if isinstance(status, str) else list(status)
-        bad = [s for s in wanted if s not in STATUSES]
-        if bad:
-            raise InvalidInput(f"unknown status {bad[0]!r}",
-                               fields={"status": f"one of {', '.join(STATUSES)}"})
+    wanted = ([status] if isinstance(status, str) else list(status)) if status else []
+    bad = [s for s in wanted if s not in STATUSES]
+    if bad:
+        raise InvalidInput(f"unknown status {bad[0]!r}",
+                           fields={"status": f"one of {', '.join(STATUSES)}"})
+    only_open = open_only or overdue is True or (bool(wanted) and set(wanted) <= set(OPEN))
+    where: list[ColumnElement[bool]] = [access.scope_clause(actor, only_open)]
+    if wanted:
         where.append(GridEvent.status.in_(wanted))
     if item_code:
         where.append(GridEvent.item_code == item_code)
@@ -60,18 +61,18 @@ def filters(
         where.append(GridEvent.category == category)
     if area_code:
         try:
-            where.append(access.area_clause(area_code))
+            where.append(access.area_clause(area_code, only_open))
         except InvalidInput as e:
             raise InvalidInput(e.message, fields={"area_code": e.message}) from None
     if department_code:
         where.append(GridEvent.department_code == department_code)
     if overdue is not None:
         late = GridEvent.status.in_(CLOCKED) & (GridEvent.due_at < now)
-        where.append(late if overdue else ~late)
+        where.append(late if overdue else ~late)  # NULL-safe: due_at only on open events
     if mine:
         where.append(_mine(actor))
     if open_only:
-        where.append(GridEvent.status.not_in(FINAL))
+        where.append(GridEvent.status.in_(OPEN))
     if escalated is not None:
         where.append(GridEvent.escalation_level > 0 if escalated
                      else GridEvent.escalation_level == 0)
@@ -81,12 +82,8 @@ def filters(
 
 
 def _mine(actor: Actor) -> ColumnElement[bool]:
-    terms = []
-    if actor.account_id is not None:
-        terms.append(GridEvent.reporter_account_id == actor.account_id)
-    if actor.person_id is not None:
-        terms.append(GridEvent.reporter_person_id == actor.person_id)
-    return or_(*terms) if terms else GridEvent.id.is_(None)
+    mine = access.mine_clause(actor)
+    return mine if mine is not None else GridEvent.id.is_(None)
 
 
 def _search(taxonomy: Taxonomy, q: str) -> ColumnElement[bool]:
@@ -134,10 +131,11 @@ def boxes(actor: Actor, now: dt.datetime) -> dict[str, list[ColumnElement[bool]]
         out["to_handle"] = [GridEvent.status.in_(("dispatched", "handling")),
                             GridEvent.department_code.is_(None)]
         out["to_close"] = [GridEvent.status == "verified"]
-        out["to_approve"] = [GridEvent.pending_request.is_not(None)]
+        out["to_approve"] = [GridEvent.status.in_(WORKING),
+                              GridEvent.pending_request.is_not(None)]
         level = level_of(actor.scope_code) if actor.scope_code else Level.CITY
         if level < Level.COMMUNITY:
-            out["escalated"] = [GridEvent.status.not_in(FINAL),
+            out["escalated"] = [GridEvent.status.in_(OPEN),
                                 GridEvent.escalation_level >= int(Level.COMMUNITY - level)]
         out["overdue"] = late
     elif actor.has_role(Role.HANDLER):
@@ -151,7 +149,7 @@ def boxes(actor: Actor, now: dt.datetime) -> dict[str, list[ColumnElement[bool]]
         out["overdue"] = [mine, *late]
     elif actor.has_role(Role.GRID_WORKER):
         out["to_verify"] = [GridEvent.status == "handled"]
-        out["mine"] = [_mine(actor), GridEvent.status.not_in(FINAL)]
+        out["mine"] = [_mine(actor), GridEvent.status.in_(OPEN)]
         out["overdue"] = late
     elif actor.role is Role.CITIZEN:
         out["mine"] = [_mine(actor)]

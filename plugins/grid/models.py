@@ -129,9 +129,9 @@ class GridEvent(Base):
               "reported_at"),
         # open events by area: overdue now, due to close, the deadline tick
         Index("ix_grid_event_open", "status", "community_code", "due_at", "close_due"),
-        # scoped lists, newest first
-        Index("ix_grid_event_district", "district_code", "reported_at"),
-        Index("ix_grid_event_street", "street_code", "reported_at"),
+        # scoped lists, newest first (with the community, for counts from the index alone)
+        Index("ix_grid_event_district", "district_code", "reported_at", "community_code"),
+        Index("ix_grid_event_street", "street_code", "reported_at", "community_code"),
         Index("ix_grid_event_grid", "grid_code", "reported_at"),
         Index("ix_grid_event_department", "department_code", "status", "reported_at"),
         # duplicate detection and per-item figures

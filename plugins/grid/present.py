@@ -32,11 +32,10 @@ def department_name(session: Session, code: str | None) -> str | None:
         cache = _names.setdefault(engine, {})
         name = cache.get(code)
     if name is None:
-        name = session.scalar(select(Department.name).where(Department.code == code))
-        if name is not None:
-            with _lock:
-                cache[code] = name
-    return name
+        name = session.scalar(select(Department.name).where(Department.code == code)) or ""
+        with _lock:
+            cache[code] = name  # an unknown code is remembered as "" too
+    return name or None
 
 
 def ref_of(ev: GridEvent, tz: dt.tzinfo) -> str:

@@ -2,7 +2,7 @@
 
 Revision ID: grid_0001
 Revises: 
-Create Date: 2026-11-29 04:21:37.994678
+Create Date: 2026-11-29 04:56:05.582877
 """
 from alembic import op
 import sqlalchemy as sa
@@ -78,14 +78,14 @@ def upgrade() -> None:
     with op.batch_alter_table('grid_event', schema=None) as batch_op:
         batch_op.create_index('ix_grid_event_close_bucket', ['close_bucket', 'community_code', 'close_seconds', 'reported_at'], unique=False)
         batch_op.create_index('ix_grid_event_department', ['department_code', 'status', 'reported_at'], unique=False)
-        batch_op.create_index('ix_grid_event_district', ['district_code', 'reported_at'], unique=False)
+        batch_op.create_index('ix_grid_event_district', ['district_code', 'reported_at', 'community_code'], unique=False)
         batch_op.create_index('ix_grid_event_grid', ['grid_code', 'reported_at'], unique=False)
         batch_op.create_index('ix_grid_event_item', ['item_code', 'reported_at'], unique=False)
         batch_op.create_index('ix_grid_event_open', ['status', 'community_code', 'due_at', 'close_due'], unique=False)
         batch_op.create_index('ix_grid_event_reporter_account', ['reporter_account_id'], unique=False)
         batch_op.create_index('ix_grid_event_reporter_person', ['reporter_person_id'], unique=False)
         batch_op.create_index('ix_grid_event_stats', ['community_code', 'stat_flags', 'reported_at'], unique=False)
-        batch_op.create_index('ix_grid_event_street', ['street_code', 'reported_at'], unique=False)
+        batch_op.create_index('ix_grid_event_street', ['street_code', 'reported_at', 'community_code'], unique=False)
 
     op.create_table('grid_item',
     sa.Column('code', sa.String(length=20), nullable=False),
