@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from core.areas.codes import level_of
@@ -22,7 +22,7 @@ from core.platform import Platform
 from plugins.grid import access, deadlines, intake, present, taxonomy
 from plugins.grid.models import GridEvent
 from plugins.grid.views import mask_name, mask_phone
-from plugins.grid.workflow import FINAL, STATUSES
+from plugins.grid.workflow import OPEN, STATUSES
 
 KIND = "grid.event"
 ROWS = 10
@@ -68,30 +68,36 @@ def sections(session: Session, subject: Subject, viewer: Actor) -> list[ProfileS
             return []
         where = GridEvent.reporter_person_id == int(subject.key)
         return [_section(session, viewer, "grid.reported", "上报的事件 Events reported",
-                         where, 40)]
+                         where, where, 40)]
     if subject.kind == "organisation":
         org = session.get(Organisation, int(subject.key)) if subject.key.isdigit() else None
         if org is None or not org.premises_grid:
             return []
         return [_section(session, viewer, "grid.premises", "所在网格的事件 Events at its grid",
-                         GridEvent.grid_code == org.premises_grid, 45)]
+                         access.area_clause(org.premises_grid),
+                         access.area_clause(org.premises_grid, open_only=True), 45)]
     if subject.kind == "place":
         try:
             level_of(subject.key)
         except InvalidInput:
             return []
         return [_section(session, viewer, "grid.place", "区域内的事件 Events in the area",
-                         access.area_clause(subject.key), 40)]
+                         access.area_clause(subject.key),
+                         access.area_clause(subject.key, open_only=True), 40)]
     return []
 
 
 def _section(session: Session, viewer: Actor, key: str, title: str,
-             where: ColumnElement[bool], order: int) -> ProfileSection:
+             where: ColumnElement[bool], where_open: ColumnElement[bool],
+             order: int) -> ProfileSection:
+    """Counts from the indexes (all events by area or reporter; open ones by status), and
+    the newest rows."""
     platform = Platform.of(session)
     tax = taxonomy.load(platform.pm)
     now = platform.now()
-    total, open_ = session.execute(select(func.count(), func.coalesce(func.sum(
-        case((GridEvent.status.not_in(FINAL), 1), else_=0)), 0)).where(where)).one()
+    total = session.scalar(select(func.count()).select_from(GridEvent).where(where)) or 0
+    open_ = session.scalar(select(func.count()).select_from(GridEvent).where(
+        GridEvent.status.in_(OPEN), where_open)) or 0
     rows = session.scalars(select(GridEvent).where(where)
                            .order_by(GridEvent.reported_at.desc(), GridEvent.id.desc())
                            .limit(ROWS)).all()
