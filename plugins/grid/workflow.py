@@ -3,7 +3,7 @@
 ``TRANSITIONS[action] = Transition(sources, target, who, fields)``: the statuses it may start
 from, the status it leads to (None: unchanged), who may take it (see ``access.WHO``) and its
 fields (name → ``Field``). ``available_actions``, the web forms (``ACTIONS``), the CLI and the
-stateful test are all derived from this table; ``transitions.py`` holds each action's effects.
+stateful test are all derived from this table; ``effects.py`` holds what each action does.
 """
 
 from __future__ import annotations
