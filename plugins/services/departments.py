@@ -15,26 +15,30 @@ from core.identity.registry import ensure_department
 
 DISTRICT_TYPES: dict[str, tuple[str, str]] = {
     "approval": ("行政审批局", "Administrative Approval Bureau"),
-    "market": ("市场监督管理局", "Market Regulation Bureau"),
+    "market_regulation": ("市场监督管理局", "Market Regulation Bureau"),
     "education": ("教育局", "Education Bureau"),
     "civil_affairs": ("民政局", "Civil Affairs Bureau"),
     "public_security": ("公安分局", "Public Security Bureau"),
-    "housing": ("住房和建设委员会", "Housing and Construction Commission"),
-    "urban_management": ("城市管理委员会", "City Management Commission"),
-    "fire": ("消防救援支队", "Fire and Rescue Detachment"),
+    "housing_construction": ("住房和建设委员会", "Housing and Construction Commission"),
+    "city_management": ("城市管理委员会", "City Management Commission"),
+    "fire_rescue": ("消防救援支队", "Fire and Rescue Detachment"),
     "veterans": ("退役军人事务局", "Veterans Affairs Bureau"),
     "agriculture": ("农业农村委员会", "Agriculture and Rural Affairs Commission"),
-    "hrss": ("人力资源和社会保障局", "Human Resources and Social Security Bureau"),
+    "human_resources_social_security": (
+        "人力资源和社会保障局", "Human Resources and Social Security Bureau"
+    ),
     "health": ("卫生健康委员会", "Health Commission"),
 }
 CITY_TYPES: dict[str, tuple[str, str]] = {
     "approval": ("市政务服务办公室", "Government Services Office"),
     "civil_affairs": ("市民政局", "Civil Affairs Bureau"),
-    "hrss": ("市人力资源和社会保障局", "Human Resources and Social Security Bureau"),
+    "human_resources_social_security": (
+        "市人力资源和社会保障局", "Human Resources and Social Security Bureau"
+    ),
     "housing_fund": ("住房公积金管理中心", "Housing Provident Fund Centre"),
     "health": ("市卫生健康委员会", "Health Commission"),
     "education": ("市教育委员会", "Education Commission"),
-    "culture": ("市文化和旅游局", "Culture and Tourism Bureau"),
+    "culture_tourism": ("市文化和旅游局", "Culture and Tourism Bureau"),
     "transport": ("市交通运输委员会", "Transport Commission"),
 }
 STREET_TYPES: dict[str, tuple[str, str]] = {
@@ -48,6 +52,17 @@ def department_code(area_code: str, dept_type: str) -> str:
     return f"{area_code}.{dept_type}"
 
 
+def unit_name(area_name: str, unit: str, level: str) -> str:
+    """The department's full name: area name + unit (天津市 + 市民政局 → 天津市民政局).
+
+    Only city-level templates carry a leading 市 that the city's own name already ends with;
+    a district unit such as 市场监督管理局 keeps every character.
+    """
+    if level == "city" and unit.startswith("市") and area_name.endswith("市"):
+        unit = unit[1:]
+    return f"{area_name}{unit}"
+
+
 def seed_departments(session: Session) -> int:
     """Create every service department of every city, district and street (idempotent)."""
     n = 0
@@ -57,7 +72,7 @@ def seed_departments(session: Session) -> int:
         ).all()
         for code, name in areas:
             for dept_type, (zh, en) in types.items():
-                zh_name = f"{name}{zh.removeprefix('市')}"
+                zh_name = unit_name(name, zh, level)
                 ensure_department(
                     session, department_code(code, dept_type), zh_name, dept_type, code, en
                 )

@@ -47,7 +47,7 @@ def test_filters(session):
     assert street.total >= 10 and all(i.level == "street" for i in street)
     lic = api.search_items(session, q="许可", type="licensing", per_page=100)
     assert lic.total and all(i.type == "01" for i in lic)
-    dept = api.search_items(session, department="urban_management", per_page=100)
+    dept = api.search_items(session, department="city_management", per_page=100)
     assert set(codes(dept)) >= {"urban.road-occupation", "xiqing.night-market-stall"}
     # a district sees its own items and those offered everywhere, not another district's
     assert "xiqing.night-market-stall" in codes(api.search_items(session, q="夜市",
