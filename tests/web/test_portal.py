@@ -181,3 +181,32 @@ def test_citizen_report_goes_through_linkage_and_shows_in_my_reports(client, log
     assert [m.event.id for m in mine][:1] == [event_id]
     html = client.get("/my/reports").get_data(as_text=True)
     assert f"/my/reports/{event_id}" in html
+
+
+def test_save_and_come_back_later_keeps_what_was_typed(client, login):
+    login(client, "citizen1")
+    step1 = _start(client)
+    html = client.get(step1).get_data(as_text=True)
+    assert 'name="later" value="1"' in html  # a submit button, not a link
+    r = client.post(step1, data={
+        "csrf_token": csrf_token(client, step1), "version": _version(html), "later": "1",
+        "address": "西青区中北镇星光路12号", "phone": "123"})  # phone invalid, address valid
+    assert r.status_code == 302 and r.headers["Location"].endswith("/my/applications")
+    again = client.get(step1).get_data(as_text=True)
+    assert "西青区中北镇星光路12号" in again
+
+
+def test_documents_step_offers_save_and_come_back_later(client, login):
+    login(client, "citizen1")
+    step1 = _start(client)
+    html = client.get(step1).get_data(as_text=True)
+    r = client.post(step1, data={
+        "csrf_token": csrf_token(client, step1), "version": _version(html),
+        "address": "西青区中北镇星光路12号", "purpose": "孩子入学需要", "phone": "13812345678"})
+    docs = r.headers["Location"]
+    html = client.get(docs).get_data(as_text=True)
+    assert 'name="later" value="1"' in html
+    r = client.post(docs, data={"csrf_token": csrf_token(client, docs),
+                                "version": _version(html), "later": "1"},
+                    content_type="multipart/form-data")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/my/applications")

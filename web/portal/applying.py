@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from core.errors import InvalidInput
@@ -65,6 +66,8 @@ def step(app_id: int, n: int) -> str | Response:
         app = services.save_answers(db(), actor(), app_id, version=_version(), answers=answers,
                                     step=n, lang=current())
         errors = schemaform.errors_for(spec["fields"], app.errors_i18n)
+        if _later():
+            return _saved_for_later()
         if not errors:
             return redirect(_after_step(app_id, n, last))
     return render_template(
@@ -91,6 +94,8 @@ def _documents(app: Any, item: Any, n: int, last: int) -> str | Response:
                 errors[m["code"]] = next(iter(e.fields.values()), e.message)
                 app = services.get_application(db(), actor(), app.id)
                 break
+        if _later():
+            return _saved_for_later()
         if not errors:
             missing = [m for m in item.materials if m["code"] in app.missing_materials]
             if not missing:
@@ -102,6 +107,17 @@ def _documents(app: Any, item: Any, n: int, last: int) -> str | Response:
     have = {m.material_code: m for m in app.materials}
     return render_template("portal/documents.html", app=app, item=item, n=n, last=last,
                            have=have, offers=offers, errors=errors)
+
+
+def _later() -> bool:
+    """The "save and come back later" button: what was typed is saved (the valid answers;
+    the services API keeps those), then the applicant goes to their applications."""
+    return request.form.get("later") == "1"
+
+
+def _saved_for_later() -> Response:
+    flash(_("Your answers are saved. You can continue this application later."), "success")
+    return redirect(url_for("portal.applications"))
 
 
 @bp.post("/applications/<int:app_id>/reuse")

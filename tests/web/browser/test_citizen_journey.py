@@ -29,7 +29,7 @@ def test_citizen_applies_and_receives_the_result(new_page, lang, mobile):
     page.get_by_role("button", name=w["start"]).click()
 
     # step 1: send it empty first — an error summary at the top, messages at the fields
-    page.get_by_role("button", name=w["continue"]).click()
+    page.get_by_role("button", name=w["continue"], exact=True).click()
     assert page.locator(".error-summary").is_visible()
     assert w["error"] in page.locator(".error-summary h2").inner_text()
     assert page.locator(".error-summary a").count() >= 2
@@ -40,11 +40,11 @@ def test_citizen_applies_and_receives_the_result(new_page, lang, mobile):
     page.fill("#answer-address", "西青区中北镇星光路12号")
     page.fill("#answer-purpose", "孩子入学需要居住证明")
     page.fill("#answer-phone", "13812345678")
-    page.get_by_role("button", name=w["continue"]).click()
+    page.get_by_role("button", name=w["continue"], exact=True).click()
 
     # step 2: how to receive the result
     page.check("input[name=delivery_method][value=electronic]")
-    page.get_by_role("button", name=w["continue"]).click()
+    page.get_by_role("button", name=w["continue"], exact=True).click()
     assert "/check" in page.url
     shot(page, f"portal-check-answers-{lang}")
     page.get_by_role("button", name=w["send"]).click()
