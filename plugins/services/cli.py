@@ -31,9 +31,33 @@ def _unit(ctx: click.Context, username: str | None = None) -> Iterator[tuple[Any
             actor = _actor(session, username) if username else None
             yield session, actor
     except InvalidInput as e:
-        for field, how in e.fields.items():
-            click.echo(f"  {field}: {how}", err=True)
-        raise
+        raise one_line(e) from None
+
+
+def one_line(e: InvalidInput) -> InvalidInput:
+    """The same error with its field errors joined into its message, for one ``error:`` line."""
+    parts = [f"{field}: {how}" for field, how in e.fields.items()
+             if f"{field}: {how}" not in e.message]
+    message = " ".join(e.message.split())
+    if parts:
+        joined = "; ".join(" ".join(p.split()) for p in parts)
+        message = joined if not message else f"{message.rstrip('.:：。')}: {joined}"
+    out = InvalidInput(message, e.fields, **e.details)
+    return out
+
+
+def local_time(t: dt.datetime | None, tz: dt.tzinfo) -> str:
+    """A moment in the city's local time with its offset: ``2026-12-02 17:30 +08:00``.
+
+    The one way the CLI shows a time (naive values are UTC, as the database stores them).
+    """
+    if t is None:
+        return "—"
+    if t.tzinfo is None or t.utcoffset() is None:
+        t = t.replace(tzinfo=dt.UTC)
+    local = t.astimezone(tz)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
 
 
 def _actor(session: Any, username: str) -> Actor:
@@ -54,14 +78,15 @@ def _pairs(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _show(view: api.ApplicationView) -> None:
+def _show(ctx: click.Context, view: api.ApplicationView) -> None:
+    tz = ctx.obj.platform.tz
     lang = view.lang
     click.echo(f"{view.ref}  #{view.id}  {view.item_name[lang]}")
     click.echo(f"  status   {view.status} ({view.status_label[lang]})  version {view.version}")
     if view.due_at:
         overdue = "  OVERDUE" if view.overdue else ""
         paused = "  (clock stopped)" if view.paused else ""
-        click.echo(f"  due      {view.due_at:%Y-%m-%d %H:%M} UTC{overdue}{paused}")
+        click.echo(f"  due      {local_time(view.due_at, tz)}{overdue}{paused}")
     for k, v in view.answers.items():
         click.echo(f"  {k} = {v}")
     for k, v in view.errors.items():
@@ -155,7 +180,7 @@ def apply_cmd(ctx: click.Context, code: str, username: str, on_behalf_of: str | 
     with _unit(ctx, username) as (s, actor):
         view = api.start_application(s, actor, code, on_behalf_of=on_behalf_of,
                                      area_code=area, lang=lang)
-    _show(view)
+    _show(ctx, view)
 
 
 @services.command("answer", help="Save answers FIELD=VALUE … (valid ones are kept).")
@@ -170,7 +195,7 @@ def answer_cmd(ctx: click.Context, app: str, pairs: tuple[str, ...], username: s
     with _unit(ctx, username) as (s, actor):
         view = api.save_answers(s, actor, app, version=_version(s, actor, app, version),
                                 answers=_pairs(pairs), step=step)
-    _show(view)
+    _show(ctx, view)
 
 
 @services.command("attach", help="Upload a material (PDF, JPEG or PNG).")
@@ -186,7 +211,7 @@ def attach_cmd(ctx: click.Context, app: str, material: str, path: Path, username
         view = api.attach_material(s, actor, app, material, filename=path.name,
                                    content=path.read_bytes(),
                                    version=_version(s, actor, app, version))
-    _show(view)
+    _show(ctx, view)
 
 
 @services.command("submit", help="Submit an application (checks every answer first).")
@@ -197,7 +222,7 @@ def attach_cmd(ctx: click.Context, app: str, material: str, path: Path, username
 def submit_cmd(ctx: click.Context, app: str, username: str, version: int | None) -> None:
     with _unit(ctx, username) as (s, actor):
         view = api.submit(s, actor, app, version=_version(s, actor, app, version))
-    _show(view)
+    _show(ctx, view)
 
 
 @services.command("act", help="Take an action: accept, refuse reason=…, request_supplement "
@@ -214,7 +239,7 @@ def act_cmd(ctx: click.Context, app: str, action: str, pairs: tuple[str, ...], u
     with _unit(ctx, username) as (s, actor):
         view = api.act(s, actor, app, action, version=_version(s, actor, app, version),
                        **_pairs(pairs))
-    _show(view)
+    _show(ctx, view)
 
 
 @services.command("show", help="Show an application and its timeline.")
@@ -225,9 +250,10 @@ def show_cmd(ctx: click.Context, app: str, username: str) -> None:
     with _unit(ctx, username) as (s, actor):
         view = api.get_application(s, actor, app)
         steps = api.timeline(s, actor, app)
-    _show(view)
+    _show(ctx, view)
     for e in steps:
-        click.echo(f"  {e.at:%Y-%m-%d %H:%M}  {e.action:20} {e.actor:16} {e.status or ''}"
+        at = local_time(e.at, ctx.obj.platform.tz)
+        click.echo(f"  {at}  {e.action:20} {e.actor:16} {e.status or ''}"
                    f"{'  ' + e.note if e.note else ''}")
 
 
