@@ -8,6 +8,7 @@ or plain dicts. Errors: ``NotFound`` (missing or outside your scope), ``Permissi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
@@ -324,13 +325,27 @@ def answer_followup(
 
 
 def timeline(session: Session, actor: Actor, app_id: int | str) -> list[TimelineEntry]:
-    """Every step of an application from the audit trail, oldest first."""
+    """The steps of an application from the audit trail, oldest first.
+
+    Consecutive saves (or uploads) by the same person show as one entry, at the last one, with
+    ``count``; the audit trail itself keeps every row.
+    """
     app = access.load(session, actor, app_id)
-    return [
-        TimelineEntry(at=r.at, action=r.action.rsplit(".", 1)[-1], actor=r.actor_name,
-                      role=r.actor_role, status=(r.after or {}).get("status"), note=r.note)
-        for r in audit.trail(session, applications.ENTITY, app.id)
-    ]
+    out: list[TimelineEntry] = []
+    for r in audit.trail(session, applications.ENTITY, app.id):
+        entry = TimelineEntry(at=r.at, action=r.action.rsplit(".", 1)[-1], actor=r.actor_name,
+                              role=r.actor_role, status=(r.after or {}).get("status"),
+                              note=r.note)
+        last = out[-1] if out else None
+        if (last is not None and entry.action in GROUPED_STEPS and last.action == entry.action
+                and last.actor == entry.actor and last.status == entry.status):
+            out[-1] = dataclasses.replace(entry, count=last.count + 1)
+        else:
+            out.append(entry)
+    return out
+
+
+GROUPED_STEPS = frozenset({"save", "attach_material"})
 
 
 def certificates_of(session: Session, actor: Actor) -> list[CertificateView]:

@@ -253,7 +253,8 @@ def show_cmd(ctx: click.Context, app: str, username: str) -> None:
     _show(ctx, view)
     for e in steps:
         at = local_time(e.at, ctx.obj.platform.tz)
-        click.echo(f"  {at}  {e.action:20} {e.actor:16} {e.status or ''}"
+        action = e.action if e.count == 1 else f"{e.action} ×{e.count}"
+        click.echo(f"  {at}  {action:20} {e.actor:16} {e.status or ''}"
                    f"{'  ' + e.note if e.note else ''}")
 
 

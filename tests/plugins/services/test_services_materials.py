@@ -121,3 +121,22 @@ def test_cannot_reuse_someone_elses_certificate(session, citizen, clerk, org, ot
     with pytest.raises(InvalidInput, match="cannot be taken from a certificate"):
         api.reuse_certificate(session, other_citizen, v.id, "premises",
                               licence.certificate_id, version=v.version)
+
+
+def test_previews_write_nothing_and_saves_group_in_the_timeline(session, citizen, clerk, org):
+    from core import audit
+
+    _licensed_business(session, citizen, clerk, org)
+    v = api.start_application(session, citizen, "market.food-business-licence",
+                              on_behalf_of=org.credit_code)
+    before = len(audit.trail(session, "services.application", v.id))
+    for _ in range(3):
+        api.preview_evidence(session, citizen, v.id, "business_licence")
+    assert len(audit.trail(session, "services.application", v.id)) == before
+    for phone in ("13800000001", "13800000002", "13800000003"):
+        v = api.save_answers(session, citizen, v.id, version=v.version, answers={"phone": phone})
+    steps = api.timeline(session, citizen, v.id)
+    assert "preview" not in [s.action for s in steps]
+    saves = [s for s in steps if s.action == "save"]
+    assert len(saves) == 1 and saves[0].count == 3
+    assert len(audit.trail(session, "services.application", v.id)) == before + 3
