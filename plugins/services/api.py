@@ -53,11 +53,36 @@ from plugins.services.views import (
 from plugins.services.workflow import ACTIONS, STATUSES, TRANSITIONS
 
 __all__ = [
-    "ACTIONS", "SORTS", "STATUSES", "TRANSITIONS", "act", "answer_followup", "attach_material",
-    "certificates_of", "check_answers", "export_catalog", "export_cpsv", "followups_of",
-    "form_steps", "get_application", "get_item", "get_storefront", "import_catalog", "inbox",
-    "list_applications", "load_catalog", "preview_evidence", "reuse_certificate", "save_answers",
-    "search_items", "start_application", "statistics", "storefronts", "submit", "timeline",
+    "ACTIONS",
+    "SORTS",
+    "STATUSES",
+    "TRANSITIONS",
+    "act",
+    "answer_followup",
+    "attach_material",
+    "attach_materials",
+    "certificates_of",
+    "check_answers",
+    "export_catalog",
+    "export_cpsv",
+    "followups_of",
+    "form_steps",
+    "get_application",
+    "get_item",
+    "get_storefront",
+    "import_catalog",
+    "inbox",
+    "list_applications",
+    "load_catalog",
+    "preview_evidence",
+    "reuse_certificate",
+    "save_answers",
+    "search_items",
+    "start_application",
+    "statistics",
+    "storefronts",
+    "submit",
+    "timeline",
     "top_items",
 ]
 
@@ -175,6 +200,16 @@ def attach_material(
 ) -> ApplicationView:
     app = materials.attach(session, actor, app_id, material_code, filename=filename,
                            content=content, version=version)
+    return _view(session, app, actor)
+
+
+def attach_materials(
+    session: Session, actor: Actor, app_id: int | str, files: Mapping[str, tuple[str, bytes]],
+    *, version: int,
+) -> ApplicationView:
+    """Attach several files at once; if any is wrong, ``InvalidInput.fields`` has an error for
+    every failing material (``materials.<code>``) and nothing is stored."""
+    app = materials.attach_many(session, actor, app_id, files, version=version)
     return _view(session, app, actor)
 
 

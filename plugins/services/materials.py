@@ -36,31 +36,45 @@ def sniff(content: bytes) -> str | None:
     return None
 
 
-def check_upload(
-    material: Mapping[str, Any], filename: str, content: bytes, max_bytes: int
-) -> tuple[str, str]:
-    """Check an upload against the item's material; returns ``(format, safe filename)``."""
-    field = f"materials.{material['code']}"
+def upload_problem(
+    material: Mapping[str, Any], content: bytes, max_bytes: int
+) -> dict[str, str] | None:
+    """What is wrong with an upload for ``material``, as ``{"zh": …, "en": …}``, or None."""
     name = material["name"]
     limit = min(max_bytes, material.get("max_bytes") or max_bytes)
     allowed = material["formats"]
     if not content:
-        raise InvalidInput(f"{name['en']}: the file is empty",
-                           fields={field: f"the file is empty: choose the {name['en']} file again"})
+        return {"zh": f"文件是空的：请重新选择{name['zh']}文件",
+                "en": f"the file is empty: choose the {name['en']} file again"}
     if len(content) > limit:
-        raise InvalidInput(
-            f"{name['en']}: the file is {_size(len(content))}, larger than {_size(limit)}",
-            fields={field: f"the file must be at most {_size(limit)}: scan it at a lower "
-                           f"resolution or split it (文件不能超过{_size(limit)})"},
-        )
+        return {"zh": f"文件有{_size(len(content))}，不能超过{_size(limit)}："
+                      "请降低扫描分辨率或分开上传",
+                "en": f"the file is {_size(len(content))}, at most {_size(limit)} allowed: scan "
+                      f"it at a lower resolution or split it"}
     fmt = sniff(content)
     if fmt not in allowed:
-        what = fmt.upper() if fmt else "not a PDF, JPEG or PNG file"
         kinds = ", ".join(f.upper() for f in allowed)
-        raise InvalidInput(
-            f"{name['en']}: the file is {what}; {kinds} needed",
-            fields={field: f"upload it as {kinds} (请上传{kinds}格式的文件)"},
-        )
+        what_zh = f"{fmt.upper()}文件" if fmt else "不是PDF、JPEG或PNG文件"
+        what_en = fmt.upper() if fmt else "not a PDF, JPEG or PNG file"
+        return {"zh": f"该文件是{what_zh}：请上传{kinds.replace(', ', '、')}格式的文件",
+                "en": f"the file is {what_en}: upload it as {kinds}"}
+    return None
+
+
+def check_upload(
+    material: Mapping[str, Any], filename: str, content: bytes, max_bytes: int,
+    lang: str = "zh",
+) -> tuple[str, str]:
+    """Check an upload against the item's material; returns ``(format, safe filename)``.
+
+    Errors are in ``lang`` only (zh by default)."""
+    problem = upload_problem(material, content, max_bytes)
+    if problem is not None:
+        field = f"materials.{material['code']}"
+        text = problem.get(lang) or problem["zh"]
+        raise InvalidInput(f"{material['name'].get(lang) or material['name']['zh']}: {text}",
+                           fields={field: text})
+    fmt = sniff(content)
     safe = re.sub(r"[^\w.\-]+", "_", Path(filename or "upload").name)[:120] or "upload"
     return fmt, safe
 
@@ -110,7 +124,8 @@ def attach(
     item = applications.item_dict(session, app.item_code)
     spec = _material_spec(item, material_code)
     platform = Platform.of(session)
-    fmt, safe = check_upload(spec, filename, content, platform.config.upload_max_bytes)
+    fmt, safe = check_upload(spec, filename, content, platform.config.upload_max_bytes,
+                             app.lang or "zh")
     now = platform.now()
     _replace(session, app.id, material_code)
     row = store(platform.config.upload_dir, app.id, material_code, safe, fmt, content, now)
@@ -119,6 +134,38 @@ def attach(
     app.updated_at = now
     applications.record(session, actor, app, "attach_material", None,
                         {"material": material_code, "sha256": row.sha256, "size": row.size})
+    return app
+
+
+def attach_many(
+    session: Session, actor: Actor, app_id: int | str, files: Mapping[str, tuple[str, bytes]],
+    *, version: int,
+) -> Application:
+    """Attach several uploads at once (``{material_code: (filename, content)}``).
+
+    Every file is checked first: if any is wrong, one ``InvalidInput`` names every material
+    that failed (``fields["materials.<code>"]``) and nothing is stored.
+    """
+    app = access.load(session, actor, app_id)
+    applications._applicant(actor, app, "add materials")
+    applications.check_version(app, version)
+    applications._editable(app, "add materials")
+    item = applications.item_dict(session, app.item_code)
+    limit = Platform.of(session).config.upload_max_bytes
+    lang = app.lang or "zh"
+    errors: dict[str, str] = {}
+    for code, (_filename, content) in files.items():
+        spec = _material_spec(item, code)
+        problem = upload_problem(spec, content, limit)
+        if problem is not None:
+            errors[f"materials.{code}"] = problem.get(lang) or problem["zh"]
+    if errors:
+        head = (f"{len(errors)}个文件有问题" if lang == "zh"
+                else f"{len(errors)} file(s) cannot be used")
+        raise InvalidInput(head, fields=errors)
+    for code, (filename, content) in files.items():
+        app = attach(session, actor, app.id, code, filename=filename, content=content,
+                     version=app.version)
     return app
 
 

@@ -44,10 +44,10 @@ def test_upload_size_is_capped(session, citizen, platform):
                             version=v.version)
     assert "1.0 MB" in e.value.fields["materials.photo"]
     too_big = PDF + bytes(platform.config.upload_max_bytes)
-    with pytest.raises(InvalidInput, match="larger than"):
+    with pytest.raises(InvalidInput, match="不能超过"):
         api.attach_material(session, citizen, v.id, "housing_proof", filename="h.pdf",
                             content=too_big, version=v.version)
-    with pytest.raises(InvalidInput, match="empty"):
+    with pytest.raises(InvalidInput, match="空"):
         api.attach_material(session, citizen, v.id, "housing_proof", filename="h.pdf",
                             content=b"", version=v.version)
     assert api.get_application(session, citizen, v.id).materials == ()
@@ -140,3 +140,35 @@ def test_previews_write_nothing_and_saves_group_in_the_timeline(session, citizen
     saves = [s for s in steps if s.action == "save"]
     assert len(saves) == 1 and saves[0].count == 3
     assert len(audit.trail(session, "services.application", v.id)) == before + 3
+
+
+def test_every_bad_file_of_a_batch_is_reported_and_none_stored(session, citizen):
+    v = _draft(session, citizen)
+    with pytest.raises(InvalidInput) as e:
+        api.attach_materials(session, citizen, v.id, {
+            "id_copy": ("a.gif", b"GIF89a" + bytes(50)),
+            "health_check": ("h.png", PNG),
+        }, version=v.version)
+    assert set(e.value.fields) == {"materials.id_copy", "materials.health_check"}
+    assert api.get_application(session, citizen, v.id).materials == ()
+    v = api.attach_materials(session, citizen, v.id, {"id_copy": ("a.pdf", PDF),
+                                                      "health_check": ("h.pdf", PDF)},
+                             version=v.version)
+    assert {m.material_code for m in v.materials} == {"id_copy", "health_check"}
+
+
+def test_upload_errors_are_in_the_applications_language_only(session, citizen):
+    import re
+
+    zh = _draft(session, citizen)
+    with pytest.raises(InvalidInput) as e:
+        api.attach_material(session, citizen, zh.id, "id_copy", filename="a.gif",
+                            content=b"GIF89a", version=zh.version)
+    text = e.value.fields["materials.id_copy"]
+    assert "请上传" in text and not re.search(r"[a-z]{3,}", text), text
+    en = api.start_application(session, citizen, KINDERGARTEN, lang="en")
+    with pytest.raises(InvalidInput) as e:
+        api.attach_material(session, citizen, en.id, "id_copy", filename="a.gif",
+                            content=b"GIF89a", version=en.version)
+    text = e.value.fields["materials.id_copy"]
+    assert "upload it as" in text and not re.search(r"[\u4e00-\u9fff]", text), text
