@@ -60,7 +60,11 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
             fresh = _fresh_reports(session)
         click.echo(f"added {made} past events and {fresh} new reports for the demo inboxes")
     url = f"http://{host}:{port}/"
-    click.echo(f"\nJinzhi demo: open {url}")
+    if no_serve:
+        click.echo("\nJinzhi demo: the database is ready; start the web UI with "
+                   f"`jinzhi serve --host {host} --port {port}` (it will listen at {url})")
+    else:
+        click.echo(f"\nJinzhi demo: open {url}")
     click.echo("logins (password jinzhi-demo): " + ", ".join(DEMO_LOGINS) + "\n")
     if not no_serve:
         run(obj.config, host, port, False, 1, platform=platform)

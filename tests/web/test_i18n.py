@@ -45,15 +45,20 @@ def test_every_message_has_a_chinese_translation():
     assert not missing, f"untranslated (run pybabel extract/update, then translate): {missing}"
 
 
+def _key(value):
+    """Plural messages (ngettext) have lists for their ids and strings."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def test_compiled_catalogue_is_up_to_date():
     with PO.open("rb") as f:
         catalog = read_po(f, locale="zh")
     buf = io.BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)
-    fresh = {m.id: m.string for m in read_mo(buf) if m.id}
+    fresh = {_key(m.id): _key(m.string) for m in read_mo(buf) if m.id}
     with MO.open("rb") as f:
-        committed = {m.id: m.string for m in read_mo(f) if m.id}
+        committed = {_key(m.id): _key(m.string) for m in read_mo(f) if m.id}
     assert fresh == committed, "run: pybabel compile -d web/translations"
 
 
@@ -65,3 +70,33 @@ def test_codes_in_timelines_are_shown_in_chinese(app):
         assert event_note("channel hotline") == "渠道：12345热线"
         assert event_note("已修复") == "已修复"
         assert service_step("preview") == "已预览证照"
+
+
+def test_language_links_have_no_trailing_question_mark(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert "next=/login%3F" not in html and "next=/login?" not in html
+    assert "/lang/en?next=/login" in html or "/lang/en?next=%2Flogin" in html
+
+
+def test_catalog_count_is_a_plural_and_item_meta_is_spaced(client):
+    client.get("/lang/en")
+    html = client.get("/services?q=居住").get_data(as_text=True)
+    import re
+
+    assert re.search(r"\b(1 service found|([02-9]|\d\d+) services found)", html)
+    assert "1 services found" not in html and "</strong>·" not in html
+
+
+def test_application_deadline_has_no_duplicated_label(app):
+    import datetime as dt
+
+    from flask import render_template_string
+
+    class A:
+        due_at = dt.datetime(2026, 12, 4, 17, 30, tzinfo=dt.UTC)
+        status, overdue, paused = "submitted", False, False
+
+    with app.test_request_context("/", headers={"Accept-Language": "zh"}):
+        out = render_template_string('{% from "portal/_status.html" import app_deadline %}'
+                                     "{{ app_deadline(a) }}", a=A())
+    assert "时限" not in out and "前" in out
