@@ -34,6 +34,8 @@ def available(session: Session, actor: Actor, app: Application) -> list[str]:
             continue
         if name == "answer_followup" and _open_followup(session, app) is None:
             continue
+        if name == "submit" and applications.full_check(session, app):
+            continue  # not offered while something is missing or wrong (see check_answers)
         out.append(name)
     return out
 

@@ -226,10 +226,13 @@ def save(
         applicant=applicant_party(session, app),
     )
     old = app.errors or {}
+    known = set(item["form"].get("properties") or {})
+    # Earlier errors of fields not sent again stay; errors about fields the form does not
+    # have (a typo such as "nosuch") only concern the save that sent them.
     carried = {k: v for k, v in (old.get("fields") or {}).items()
-               if k not in answers and k not in checked.valid}
+               if k in known and k not in answers and k not in checked.valid}
     rejected = {k: v for k, v in (old.get("rejected") or {}).items()
-                if k not in answers and k not in checked.valid}
+                if k in known and k not in answers and k not in checked.valid}
     app.form_data = checked.valid
     app.errors = {"fields": {**carried, **checked.errors},
                   "rejected": {**rejected, **checked.rejected}}

@@ -196,6 +196,8 @@ def answer_cmd(ctx: click.Context, app: str, pairs: tuple[str, ...], username: s
         view = api.save_answers(s, actor, app, version=_version(s, actor, app, version),
                                 answers=_pairs(pairs), step=step)
     _show(ctx, view)
+    if view.errors:  # the valid answers are saved (committed above); the rest need fixing
+        ctx.exit(2)
 
 
 @services.command("attach", help="Upload a material (PDF, JPEG or PNG).")
@@ -273,6 +275,8 @@ def check_cmd(ctx: click.Context, app: str, username: str) -> None:
     for m in summary["materials"]:
         click.echo(f"   [{'x' if m['provided'] else ' '}] {m['name']}")
     click.echo("ready to submit" if summary["ready"] else f"{len(summary['errors'])} to fix")
+    if not summary["ready"]:
+        ctx.exit(2)
 
 
 @services.command("inbox", help="A clerk's work lists.")

@@ -38,3 +38,31 @@ def test_act_and_show_print_the_same_local_due_time(platform, submitted):
     assert due_after_accept.endswith("+08:00") and "UTC" not in r.output
     # the timeline uses the same format
     assert re.search(r"^\s+\d{4}-\d\d-\d\d \d\d:\d\d \+08:00\s+submit", r.output, re.M), r.output
+
+
+def test_answer_and_check_exit_2_while_something_is_wrong(platform, citizen):
+    from services_testdata import KINDERGARTEN
+
+    run = _cli(platform)
+    r = run("apply", KINDERGARTEN, "--as", "citizen1")
+    ref = r.output.split()[0]
+    assert "submit" not in r.output.split("next")[-1], r.output  # incomplete: no submit offered
+    r = run("answer", ref, "--as", "citizen1", "founder_name=刘颖", "phone=12", "nosuch=1")
+    assert r.exit_code == 2, r.output
+    assert "founder_name = 刘颖" in r.output and "! phone:" in r.output
+    assert "! nosuch:" in r.output
+    r = run("answer", ref, "--as", "citizen1", "founder_name=刘颖")
+    assert "! nosuch:" not in r.output and "! phone:" in r.output
+    r = run("check", ref, "--as", "citizen1")
+    assert r.exit_code == 2 and "to fix" in r.output
+
+
+def test_errors_with_fields_become_one_line(platform):
+    run = _cli(platform)
+    for args in (("search", "--type", "nonsense"),
+                 ("apply", "police.residence-permit", "--as", "citizen1", "--area", "999999")):
+        r = run(*args)
+        assert r.exit_code != 0, (args, r.output)
+        message = str(r.exception)
+        assert "\n" not in message and message, (args, message)
+        assert r.output.strip() == "", (args, r.output)  # nothing printed before the error line
