@@ -59,3 +59,12 @@ def test_map_page_has_drill_down_links_and_breadcrumbs(client, login, platform):
     street = _codes(platform, 2, district)[0]
     assert f"/map/?area={street}" in html
     assert "/vendor/leaflet/leaflet.js" in html
+
+
+def test_dashboard_close_rate_says_what_it_is_divided_by(client, login):
+    login(client, "commander.city")
+    html = client.get("/map/dashboard").get_data(as_text=True)
+    assert "结案率（应结案）" in html and "应结案数" in html
+    client.get("/lang/en")
+    html = client.get("/map/dashboard").get_data(as_text=True)
+    assert "Close rate (of events due)" in html and "due to be closed" in html

@@ -7,6 +7,11 @@
   if (!el || !window.L) { return; }
   var d = el.dataset;
   var higherIsBetter = d.figure === "on_time_close_rate";
+  // counts get whole-number bins; rates (already in %) get whole percentages
+  var isRate = /rate$/.test(d.figure || "");
+  function legendLabel(from) {
+    return isRate ? Math.round(from) + "%" : String(Math.ceil(from));
+  }
   var palette = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
   var good = ["#a50f15", "#de2d26", "#fb6a4a", "#fcae91", "#fee5d9"];
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: Boolean(d.tileUrl) });
@@ -77,7 +82,7 @@
         swatch.className = "swatch";
         swatch.style.background = higherIsBetter ? good[4 - i] : palette[i];
         legend.appendChild(swatch);
-        legend.appendChild(document.createTextNode(" ≥ " + Math.round(from * 10) / 10 + "  "));
+        legend.appendChild(document.createTextNode(" ≥ " + legendLabel(from) + "  "));
       });
     }
     el.setAttribute("data-ready", "1");

@@ -143,6 +143,11 @@ def test_map_drills_down_to_an_event(new_page, live_platform, lang):
         grid = s.scalar(select(Account.scope_code).where(Account.username == "worker.g1"))
     login(page, "commander.city")
     page.goto("/map/")
+    page.wait_for_selector("#map[data-ready='1']")
+    # event counts: whole-number legend bins (no "≥ 0.4")
+    legend = page.locator("#map-legend").inner_text()
+    assert re.findall(r"≥ (\S+)", legend) and \
+        all(v.isdigit() for v in re.findall(r"≥ (\S+)", legend)), legend
     for code in (grid[:6], grid[:9], grid[:12]):
         page.wait_for_selector("#map[data-ready='1']")
         shot(page, f"map-{len(code)}-{lang}")
