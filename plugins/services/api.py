@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.areas.models import Area
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.identity.models import Organisation
 from core.identity.roles import Actor
@@ -101,6 +102,9 @@ def search_items(
                            fields={"level": f"use {', '.join(catalog.LEVELS)}"})
     if storefront:
         district = fronts.get(session, storefront).district_code
+    elif district and session.get(Area, district) is None:
+        raise InvalidInput(f"there is no area {district!r}: give a district code such as 120101",
+                           fields={"district": f"no area {district!r}"})
     rows, total = search.search(
         session, q=q, page=page, per_page=per_page, level=level,
         type=catalog.type_code(type) if type else None, department=department, district=district)
@@ -401,10 +405,24 @@ def statistics(
     """Applications, acceptance and on-time rates, processing days, visits saved, ratings."""
     if not access.is_staff(actor):
         raise _no_inbox()
+    _check_period(start, end)
     return stats.compute(session, actor, start=start, end=end, item_code=item_code,
                          department_code=department_code, level=level)
 
 
-def top_items(session: Session, n: int = 10) -> list[dict[str, Any]]:
-    """The most requested items: the ones to offer on other channels too."""
-    return stats.top_items(session, n)
+def top_items(
+    session: Session, n: int = 10, *, start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The most requested items (submitted in ``[start, end)`` if given): the ones to offer on
+    other channels too."""
+    if start is not None and end is not None:
+        _check_period(start, end)
+    return stats.top_items(session, n, start=start, end=end)
+
+
+def _check_period(start: dt.datetime, end: dt.datetime) -> None:
+    if end < start:
+        raise InvalidInput(f"the period ends ({end:%Y-%m-%d}) before it starts "
+                           f"({start:%Y-%m-%d}): give an end after the start",
+                           fields={"end": "must be after start"})

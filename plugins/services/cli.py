@@ -332,5 +332,6 @@ def stats_cmd(ctx: click.Context, username: str, start: dt.datetime, end: dt.dat
     with _unit(ctx, username) as (s, actor):
         out = api.statistics(s, actor, start=start.replace(tzinfo=tz),
                              end=end.replace(tzinfo=tz), item_code=item, level=level)
-        out["top_items"] = api.top_items(s, 10)
+        out["top_items"] = api.top_items(s, 10, start=start.replace(tzinfo=tz),
+                                         end=end.replace(tzinfo=tz))
     click.echo(json.dumps(out, ensure_ascii=False, indent=1, default=str))

@@ -90,13 +90,19 @@ def compute(
     return out
 
 
-def top_items(session: Session, n: int = 10) -> list[dict[str, Any]]:
-    """The most requested items (submitted applications): the ones to offer on other channels."""
+def top_items(
+    session: Session, n: int = 10, *, start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> list[dict[str, Any]]:
+    """The most requested items (submitted applications, in ``[start, end)`` when given)."""
+    stmt = (select(A.item_code, Item.name_zh, Item.name_en, func.count(A.id).label("n"))
+            .join(Item, Item.code == A.item_code).where(A.submitted_at.is_not(None)))
+    if start is not None:
+        stmt = stmt.where(A.submitted_at >= start)
+    if end is not None:
+        stmt = stmt.where(A.submitted_at < end)
     rows = session.execute(
-        select(A.item_code, Item.name_zh, Item.name_en, func.count(A.id).label("n"))
-        .join(Item, Item.code == A.item_code)
-        .where(A.submitted_at.is_not(None))
-        .group_by(A.item_code, Item.name_zh, Item.name_en)
+        stmt.group_by(A.item_code, Item.name_zh, Item.name_en)
         .order_by(func.count(A.id).desc(), A.item_code).limit(n)
     ).all()
     return [{"code": r.item_code, "name": {"zh": r.name_zh, "en": r.name_en},

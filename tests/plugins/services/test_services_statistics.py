@@ -45,3 +45,21 @@ def test_statistics(session, clock, ready, citizen, clerk):
     assert top[0] == {"code": "edu.kindergarten-licence", "applications": 3,
                       "name": {"zh": "民办幼儿园办学许可",
                                "en": "Licence to run a private kindergarten"}}
+
+
+def test_period_and_filters_are_checked_and_respected(session, clock, ready, citizen, clerk):
+    import pytest
+
+    from core.errors import InvalidInput
+
+    v = ready()
+    api.submit(session, citizen, v.id, version=v.version)
+    with pytest.raises(InvalidInput, match="before it starts"):
+        api.statistics(session, clerk, start=END, end=START)
+    with pytest.raises(InvalidInput):
+        api.top_items(session, 3, start=END, end=START)
+    assert api.top_items(session, 3, start=START, end=END)[0]["applications"] == 1
+    assert api.top_items(session, 3, start=END, end=END + dt.timedelta(days=30)) == []
+    with pytest.raises(InvalidInput, match="no area '999999'"):
+        api.search_items(session, district="999999")
+    assert api.search_items(session, district="120101").total > 0
