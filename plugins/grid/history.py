@@ -69,12 +69,15 @@ def generate(n: int, seed: int, grids: Sequence[str], points: np.ndarray | None,
                             "verified"], dtype=object)
     still = fresh & (rng.random(n) < 0.6) & ~self_h
     status[still] = open_states[rng.integers(0, 6, int(still.sum()))]
+    stuck = ~fresh & (roll >= 0.04) & (roll < 0.10) & ~self_h  # long overdue, still open
+    status[stuck] = np.array(["dispatched", "handling", "handled"], dtype=object)[
+        rng.integers(0, 3, int(stuck.sum()))]
     status[self_h & (status != "not_registered")] = "closed"
 
     registered = reported + hours(rng.uniform(0.1, 1.5, n))
     dispatched = registered + hours(rng.uniform(0.1, 1.0, n))
     close_due = dispatched + hours(handle_h[it] + verify_h[it])
-    late_factor = rng.lognormal(-0.35, 0.55, n)  # about a fifth close late
+    late_factor = rng.lognormal(-0.2, 0.6, n)  # about a quarter close late
     handled = dispatched + hours(handle_h[it] * late_factor)
     closed = handled + hours(verify_h[it] * rng.uniform(0.1, 0.9, n))
     closed[self_h] = reported[self_h]

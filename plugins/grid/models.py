@@ -128,7 +128,8 @@ class GridEvent(Base):
         Index("ix_grid_event_close_bucket", "close_bucket", "community_code", "close_seconds",
               "reported_at"),
         # open events by area: overdue now, due to close, the deadline tick
-        Index("ix_grid_event_open", "status", "community_code", "due_at", "close_due"),
+        Index("ix_grid_event_open", "status", "community_code", "due_at", "close_due",
+              "reported_at"),
         # scoped lists, newest first (with the community, for counts from the index alone)
         Index("ix_grid_event_district", "district_code", "reported_at", "community_code"),
         Index("ix_grid_event_street", "street_code", "reported_at", "community_code"),

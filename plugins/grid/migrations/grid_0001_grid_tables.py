@@ -2,7 +2,7 @@
 
 Revision ID: grid_0001
 Revises: 
-Create Date: 2026-11-29 04:56:05.582877
+Create Date: 2026-11-29 05:06:17.638953
 """
 from alembic import op
 import sqlalchemy as sa
@@ -81,7 +81,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_grid_event_district', ['district_code', 'reported_at', 'community_code'], unique=False)
         batch_op.create_index('ix_grid_event_grid', ['grid_code', 'reported_at'], unique=False)
         batch_op.create_index('ix_grid_event_item', ['item_code', 'reported_at'], unique=False)
-        batch_op.create_index('ix_grid_event_open', ['status', 'community_code', 'due_at', 'close_due'], unique=False)
+        batch_op.create_index('ix_grid_event_open', ['status', 'community_code', 'due_at', 'close_due', 'reported_at'], unique=False)
         batch_op.create_index('ix_grid_event_reporter_account', ['reporter_account_id'], unique=False)
         batch_op.create_index('ix_grid_event_reporter_person', ['reporter_person_id'], unique=False)
         batch_op.create_index('ix_grid_event_stats', ['community_code', 'stat_flags', 'reported_at'], unique=False)
