@@ -85,11 +85,17 @@ ACTIONS: dict[str, dict[str, Any]] = {
                     "method": {"required": True, "kind": "choice",
                                "choices": ["mail", "pickup", "electronic"],
                                "label": {"zh": "送达方式", "en": "Method"}},
+                    # optional unless mailed: the condition goes in the hint, not the label
+                    # (a label saying 必填 next to the form's own "optional" contradicts it)
                     "tracking_number": {"required": False, "kind": "text",
-                                        "label": {"zh": "快递单号（邮寄时必填）",
-                                                  "en": "Tracking number (for mail)"}},
+                                        "label": {"zh": "快递单号", "en": "Tracking number"},
+                                        "hint": {"zh": "选择邮寄送达时填写",
+                                                 "en": "needed when the result is mailed"}},
                     "address": {"required": False, "kind": "text",
-                                "label": {"zh": "邮寄地址", "en": "Postal address"}}}},
+                                "label": {"zh": "邮寄地址", "en": "Postal address"},
+                                "hint": {"zh": "选择邮寄送达时填写；默认用申请人填写的地址",
+                                         "en": "needed when mailed; the applicant's address "
+                                               "by default"}}}},
     "rate": {"label": {"zh": "评价", "en": "Rate"},
              "fields": {"score": {"required": True, "kind": "int", "min": 1, "max": 5,
                                   "label": {"zh": "评分（1–5）", "en": "Score (1–5)"}},

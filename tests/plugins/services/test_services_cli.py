@@ -66,3 +66,13 @@ def test_errors_with_fields_become_one_line(platform):
         message = str(r.exception)
         assert "\n" not in message and message, (args, message)
         assert r.output.strip() == "", (args, r.output)  # nothing printed before the error line
+
+
+def test_optional_action_fields_do_not_call_themselves_required():
+    from plugins.services import api
+
+    for action, spec in api.ACTIONS.items():
+        for name, f in spec["fields"].items():
+            if not f["required"]:
+                assert "必填" not in f["label"]["zh"], (action, name)
+                assert "required" not in f["label"]["en"].lower(), (action, name)
