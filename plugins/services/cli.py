@@ -37,7 +37,7 @@ def _unit(ctx: click.Context, username: str | None = None) -> Iterator[tuple[Any
 def one_line(e: InvalidInput) -> InvalidInput:
     """The same error with its field errors joined into its message, for one ``error:`` line."""
     parts = [f"{field}: {how}" for field, how in e.fields.items()
-             if f"{field}: {how}" not in e.message]
+             if how not in e.message]  # what the message already says is not repeated
     message = " ".join(e.message.split())
     if parts:
         joined = "; ".join(" ".join(p.split()) for p in parts)

@@ -76,3 +76,15 @@ def test_optional_action_fields_do_not_call_themselves_required():
             if not f["required"]:
                 assert "必填" not in f["label"]["zh"], (action, name)
                 assert "required" not in f["label"]["en"].lower(), (action, name)
+
+
+def test_one_line_error_does_not_repeat_the_message():
+    from core.errors import InvalidInput
+    from plugins.services.cli import one_line
+
+    e = one_line(InvalidInput("unknown type 'x'; use one of 01, 02",
+                              fields={"type": "use one of 01, 02"}))
+    assert str(e) == "unknown type 'x'; use one of 01, 02"
+    assert e.fields == {"type": "use one of 01, 02"}
+    e = one_line(InvalidInput("some answers are wrong\n", fields={"a": "too\nlong", "b": "no"}))
+    assert str(e) == "some answers are wrong: a: too long; b: no"
