@@ -31,3 +31,17 @@ def test_plugins_and_catalog(client, login):
         assert f"<strong>{name}</strong>" in html
     assert "civil.residence-certificate" in client.get("/admin/catalog?q=居住").get_data(
         as_text=True)
+
+
+def test_catalog_and_taxonomy_show_labels_not_codes_in_chinese(client, login):
+    import re
+
+    login(client, "admin")
+    html = client.get("/admin/catalog").get_data(as_text=True)
+    cells = re.findall(r'data-label="[^"]*">([^<]*)</td>', html)
+    for code in ("district", "street", "city", "civil_affairs", "public_security"):
+        assert code not in cells, code
+    html = client.get("/admin/taxonomy").get_data(as_text=True)
+    cells = re.findall(r'data-label="[^"]*">([^<]*)</td>', html)
+    for code in ("city_management", "agriculture", "housing"):
+        assert code not in cells, code

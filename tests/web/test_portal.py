@@ -210,3 +210,12 @@ def test_documents_step_offers_save_and_come_back_later(client, login):
                                 "version": _version(html), "later": "1"},
                     content_type="multipart/form-data")
     assert r.status_code == 302 and r.headers["Location"].endswith("/my/applications")
+
+
+def test_catalog_search_box_is_wide_enough_for_its_placeholder(client):
+    from pathlib import Path
+
+    html = client.get("/services").get_data(as_text=True)
+    assert 'class="field search-q"' in html
+    css = (Path(__file__).resolve().parents[2] / "web" / "static" / "jinzhi.css").read_text()
+    assert ".filters .search-q { flex: 1 1 22rem; min-width: min(22rem, 100%); }" in css
