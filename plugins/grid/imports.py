@@ -28,7 +28,7 @@ from core.identity.roles import Actor
 from core.platform import Platform
 from plugins.grid import deadlines, intake, taxonomy
 from plugins.grid.models import GridEvent, GridRoute
-from plugins.grid.workflow import FINAL
+from plugins.grid.workflow import OPEN
 
 OURS = ("plugins.grid.hooks", "core.defaults")
 _CELL = intake.DUPLICATE_METRES / intake.DEG_LAT_M
@@ -59,46 +59,57 @@ class Router:
 
 
 class Recent:
-    """Open events of the last 24 hours on a 50 m grid, to flag likely duplicates."""
+    """Open events of the last 24 hours on a 50 m grid, to flag likely duplicates.
+
+    Events are added oldest first (the stored ones by id, then the batch's own in order), so
+    each cell's list is in that order and the first match in it is the earliest.
+    """
 
     def __init__(self, session: Session, items: set[str], since: dt.datetime) -> None:
-        self.cells: dict[tuple[str, int, int], list[tuple[int, float, float]]] = {}
-        self.grids: dict[tuple[str, str], int] = {}
+        self.cells: dict[tuple[str, int, int], list[tuple[int, int, float, float,
+                                                         dt.datetime]]] = {}
+        self.grids: dict[tuple[str, str], list[tuple[int, int, dt.datetime]]] = {}
         self.window = intake.DUPLICATE_WINDOW
+        self.count = 0
         rows = session.execute(select(
             GridEvent.id, GridEvent.item_code, GridEvent.lon, GridEvent.lat,
             GridEvent.grid_code, GridEvent.reported_at).where(
             GridEvent.item_code.in_(items), GridEvent.reported_at >= since,
-            GridEvent.status.not_in(FINAL), GridEvent.duplicate_of.is_(None),
+            GridEvent.status.in_(OPEN), GridEvent.duplicate_of.is_(None),
         ).order_by(GridEvent.id)) if items else []
-        self.times: dict[int, dt.datetime] = {}
         for eid, code, lon, lat, grid, at in rows:
             self.add(eid, code, lon, lat, grid, at)
 
     def add(self, eid: int, code: str, lon: float | None, lat: float | None, grid: str,
             at: dt.datetime) -> None:
-        self.times[eid] = at
+        self.count += 1
         if lon is None or lat is None:
-            self.grids.setdefault((code, grid), eid)
+            self.grids.setdefault((code, grid), []).append((self.count, eid, at))
             return
         key = (code, math.floor(lat / _CELL), math.floor(lon / _CELL))
-        self.cells.setdefault(key, []).append((eid, lon, lat))
+        self.cells.setdefault(key, []).append((self.count, eid, lon, lat, at))
 
     def find(self, code: str, lon: float | None, lat: float | None, grid: str,
              at: dt.datetime) -> int | None:
+        """The earliest open event of the same item within 50 m and 24 hours, or None."""
         if lon is None or lat is None:
-            eid = self.grids.get((code, grid))
-            return eid if eid is not None and at - self.times[eid] <= self.window else None
+            for _, eid, when in self.grids.get((code, grid), ()):
+                if abs(at - when) <= self.window:
+                    return eid
+            return None
         cy, cx = math.floor(lat / _CELL), math.floor(lon / _CELL)
-        best = None
+        best: tuple[int, int] | None = None
         for dy in (-1, 0, 1):
             for dx in (-2, -1, 0, 1, 2):  # a degree of longitude is shorter than of latitude
-                for eid, elon, elat in self.cells.get((code, cy + dy, cx + dx), ()):
-                    if (best is None or eid < best) and abs(at - self.times[eid]) <= \
-                            self.window and intake.distance_m(lon, lat, elon, elat) <= \
-                            intake.DUPLICATE_METRES:
-                        best = eid
-        return best
+                for order, eid, elon, elat, when in self.cells.get((code, cy + dy, cx + dx),
+                                                                   ()):
+                    if best is not None and order >= best[0]:
+                        break
+                    if abs(at - when) <= self.window and intake.distance_m(
+                            lon, lat, elon, elat) <= intake.DUPLICATE_METRES:
+                        best = (order, eid)
+                        break
+        return best[1] if best else None
 
 
 def import_events(session: Session, actor: Actor, rows: Iterable[Mapping[str, Any]],
@@ -143,12 +154,15 @@ def import_events(session: Session, actor: Actor, rows: Iterable[Mapping[str, An
     calendar = platform.calendar
     kind = intake.reporter_kind_of(actor, channel)
     records = []
+    clocks: dict[tuple[dt.datetime, taxonomy.Limit], tuple[dt.datetime, dt.datetime]] = {}
     for n, (row, item, loc, at) in enumerate(zip(batch, items, locations, times, strict=True)):
         assert item is not None and loc is not None
         route = router(item, loc)
         lon, lat = row.get("lon"), row.get("lat")
         limit = item.limits["register"]
-        due = deadlines.deadline(calendar, at, limit)
+        due, warn = clocks.get((at, limit)) or clocks.setdefault((at, limit), (
+            deadlines.deadline(calendar, at, limit),
+            deadlines.deadline(calendar, at, limit, deadlines.WARN_SHARE)))
         records.append({
             "version": 1, "item_code": item.code, "category": item.category,
             "status": "reported", "lon": lon, "lat": lat, "address": row.get("address"),
@@ -163,7 +177,7 @@ def import_events(session: Session, actor: Actor, rows: Iterable[Mapping[str, An
             "responsible_area_code": route.area_code if route.department_code is None
             else None,
             "reported_at": at, "updated_at": now, "register_due": due, "due_at": due,
-            "warn_at": deadlines.deadline(calendar, at, limit, deadlines.WARN_SHARE),
+            "warn_at": warn,
             "self_handled": False, "rework_count": 0, "return_count": 0,
             "extension_count": 0, "backlog": False, "escalation_level": 0,
             "whistle_count": 0, "stat_flags": 0, "close_bucket": None,

@@ -62,3 +62,12 @@ def test_only_the_system_admins_and_commanders_import(session, who):
     with pytest.raises(PermissionDenied):
         api.import_events(session, who("worker.g1"), [])
     assert api.import_events(session, who("commander.c1"), []) == []
+
+
+def test_duplicates_in_a_batch_point_at_the_earliest(session, point):
+    lon, lat = point(G1)
+    rows = [{"item_code": "0103", "description": f"道路不洁{i}", "lon": lon,
+             "lat": lat + i * 5 * METRE} for i in range(3)]
+    ids = api.import_events(session, SYSTEM, rows)
+    flags = [api.get_event(session, SYSTEM, i).possible_duplicate_of for i in ids]
+    assert flags == [None, ids[0], ids[0]]
