@@ -81,3 +81,22 @@ def test_inboxes_per_role(session, new_event, step, who):
     assert [e.id for e in worker["to_verify"]] == [ev.id]
     assert [e.id for e in worker["mine"]] == [ev.id]
     assert list(api.inbox(session, who("citizen1"))) == ["mine"]
+
+
+def test_a_citizen_follows_their_report_without_staff_details(session, new_event, step, who):
+    ev = new_event(by="citizen1")
+    for action, by, fields in [
+        ("register", "commander.c1", {}), ("escalate", "commander.c1", {"reason": "内部督办"}),
+        ("dispatch", "commander.c1", {}), ("accept", "handler.d1.city_management", {}),
+        ("feedback", "handler.d1.city_management", {"note": "内部处置记录"}),
+        ("verify_pass", "worker.g1", {}),
+        ("close", "commander.c1", {"outcome": "fixed", "public_note": "已清理，感谢反映"}),
+    ]:
+        step(ev, action, by, **fields)
+    mine = api.timeline(session, who("citizen1"), ev.id)
+    assert [t.action for t in mine] == ["report", "register", "dispatch", "accept",
+                                        "feedback", "verify_pass", "close"]
+    assert mine[0].actor == "citizen1" and all(t.actor == "" for t in mine[1:])
+    assert [t.note for t in mine if t.note] == ["已清理，感谢反映"]
+    staff = api.timeline(session, who("commander.c1"), ev.id)
+    assert "escalate" in [t.action for t in staff] and staff[-1].actor == "commander.c1"
