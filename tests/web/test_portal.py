@@ -219,3 +219,12 @@ def test_catalog_search_box_is_wide_enough_for_its_placeholder(client):
     assert 'class="field search-q"' in html
     css = (Path(__file__).resolve().parents[2] / "web" / "static" / "jinzhi.css").read_text()
     assert ".filters .search-q { flex: 1 1 22rem; min-width: min(22rem, 100%); }" in css
+
+
+def test_guide_and_wizard_count_the_same_steps(client, login):
+    guide = client.get(f"/services/{ITEM}").get_data(as_text=True)
+    listed = guide.split("<h2>办理步骤</h2>")[1].split("</ol>")[0].count("<li>")
+    login(client, "citizen1")
+    html = client.get(_start(client)).get_data(as_text=True)
+    total = int(re.search(r"共 (\d+) 步", html).group(1))
+    assert total == listed, (total, listed)
