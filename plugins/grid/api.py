@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.areas.codes import Level, level_of
 from core.areas.models import Area
+from core.contracts import Page
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.identity.roles import Actor, Role
 from core.platform import Platform
@@ -40,7 +41,7 @@ from plugins.grid.models import GridEvent
 from plugins.grid.photos import PhotoFile
 from plugins.grid.routing import RouteView
 from plugins.grid.taxonomy import Item
-from plugins.grid.views import DepartmentOption, EventView, Page, TimelineEntry
+from plugins.grid.views import DepartmentOption, EventView, TimelineEntry
 
 ACTIONS = workflow.ACTIONS
 STATUSES = workflow.STATUSES

@@ -16,13 +16,14 @@ from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.areas.codes import Level, level_of
+from core.contracts import Page
 from core.errors import InvalidInput
 from core.identity.roles import Actor, Role
 from plugins.grid import access, present
 from plugins.grid.escalation import CLOCKED
 from plugins.grid.models import GridEvent, GridWhistleCall
 from plugins.grid.taxonomy import Taxonomy
-from plugins.grid.views import EventView, Page
+from plugins.grid.views import EventView
 from plugins.grid.workflow import OPEN, STATUSES, WORKING
 
 SORTS: dict[str, tuple[Any, ...]] = {

@@ -3,36 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from core.areas.codes import Level, ancestor_at
 
-T = TypeVar("T")
-
 ESCALATION_LEVELS = (Level.COMMUNITY, Level.STREET, Level.DISTRICT, Level.CITY)
 
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of results and the total number of matches."""
-
-    items: tuple[T, ...]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.areas.models import Area
+from core.contracts import Page
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.identity.models import Organisation
 from core.identity.roles import Actor
@@ -47,7 +48,6 @@ from plugins.services.views import (
     CertificateView,
     FollowupView,
     ItemView,
-    Page,
     StorefrontView,
     TimelineEntry,
 )
