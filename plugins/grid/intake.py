@@ -32,6 +32,7 @@ CHANNELS = {
     "hotline": ("12345热线", "12345 hotline"), "patrol": ("巡查", "patrol"),
     "camera": ("视频监控", "camera"), "counter": ("窗口", "service counter"),
     "linkage": ("两津联动", "linkage"), "import": ("批量导入", "import"),
+    "open311": ("Open311接口", "Open311"),
     "other": ("其他", "other"),
 }
 REPORTER_KINDS = ("grid_worker", "citizen", "hotline", "staff", "other")
