@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, select
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base
@@ -51,23 +51,18 @@ def record(
     after: Mapping[str, Any] | None = None,
     area_code: str | None = None,
     note: str | None = None,
-) -> AuditRecord:
-    """Append one audit row inside the caller's transaction."""
-    row = AuditRecord(
-        at=at,
-        actor_id=actor.account_id,
-        actor_name=actor.username,
-        actor_role=str(actor.role),
-        action=action,
-        entity_type=entity_type,
-        entity_id=str(entity_id),
-        area_code=area_code,
-        before=_jsonable(before),
-        after=_jsonable(after),
-        note=note,
-    )
-    session.add(row)
-    return row
+) -> None:
+    """Append one audit row inside the caller's transaction (a plain INSERT, at once: no
+    unit-of-work bookkeeping for a row nobody changes afterwards)."""
+    session.connection().execute(_INSERT, {
+        "at": at, "actor_id": actor.account_id, "actor_name": actor.username,
+        "actor_role": str(actor.role), "action": action, "entity_type": entity_type,
+        "entity_id": str(entity_id), "area_code": area_code, "before": _jsonable(before),
+        "after": _jsonable(after), "note": note,
+    })
+
+
+_INSERT = insert(AuditRecord.__table__)
 
 
 def trail(session: Session, entity_type: str, entity_id: object) -> list[AuditRecord]:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, request
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from core.db import is_sqlite
@@ -17,23 +16,22 @@ def platform() -> Platform:
 
 
 def db() -> Session:
-    """The request's session, opened on first use."""
+    """The request's session, opened on first use; a writing request on SQLite starts with
+    ``BEGIN IMMEDIATE``.
+
+    A deferred SQLite transaction that reads and then writes fails at once with "database is
+    locked" when another writer committed in between (WAL keeps its old snapshot). Taking the
+    write lock at BEGIN makes concurrent writes queue on ``busy_timeout`` instead; reads (GET)
+    never wait. Nothing changes on PostgreSQL.
+    """
     if "db" not in g:
         g.db = platform().sessions()
-        if request.method == "POST" and is_sqlite(g.db):
-            _write_lock(g.db)
+        if request.method not in _SAFE and is_sqlite(g.db):
+            g.db.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     return g.db
 
 
-def _write_lock(session: Session) -> None:
-    """SQLite: take the write lock first in a request that will write.
-
-    A deferred SQLite transaction that reads and then writes fails at once with "database is
-    locked" when another writer committed in between (WAL keeps its old snapshot). Starting
-    with a write that changes nothing makes concurrent POSTs queue on ``busy_timeout``
-    instead, like ``BEGIN IMMEDIATE`` would; reads (GET) never wait.
-    """
-    session.execute(text("UPDATE core_account SET id = id WHERE 0"))
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def rollback() -> None:

@@ -14,8 +14,22 @@ import hashlib
 import re
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, SmallInteger, String, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    Row,
+    SmallInteger,
+    String,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.areas.codes import level_of
@@ -52,11 +66,7 @@ class ApiKey(Base):
 
     def usable(self, now: dt.datetime) -> str | None:
         """Why the key cannot be used now (revoked, expired), or None if it can."""
-        if self.revoked_at is not None:
-            return "this key was revoked; ask for a new one"
-        if self.expires_at is not None and self.expires_at <= now:
-            return "this key has expired; ask for a new one (or log in again)"
-        return None
+        return unusable(self, now)
 
 
 class ApiKeyUse(Base):
@@ -123,9 +133,34 @@ def issue(
 
 def find(session: Session, secret: str) -> ApiKey | None:
     """The key whose secret this is (revoked and expired ones too: check ``usable``)."""
-    if not secret.startswith((KEY_PREFIX, TOKEN_PREFIX)) or len(secret) > 200:
+    if not _plausible(secret):
         return None
     return session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_secret(secret)))
+
+
+def lookup(session: Session, secret: str) -> Row[Any] | None:
+    """``find`` for the request path: the key's columns as a read-only row (attribute access
+    like an ``ApiKey``; no ORM object to build for every request)."""
+    if not _plausible(secret):
+        return None
+    return session.connection().execute(_BY_HASH, {"h": hash_secret(secret)}).first()
+
+
+def unusable(key: ApiKey | Row[Any], now: dt.datetime) -> str | None:
+    """Why the key cannot be used now (revoked, expired), or None if it can."""
+    if key.revoked_at is not None:
+        return "this key was revoked; ask for a new one"
+    if key.expires_at is not None and key.expires_at <= now:
+        return "this key has expired; ask for a new one (or log in again)"
+    return None
+
+
+def _plausible(secret: str) -> bool:
+    return secret.startswith((KEY_PREFIX, TOKEN_PREFIX)) and len(secret) <= 200
+
+
+_KEYS = ApiKey.__table__
+_BY_HASH = select(_KEYS).where(_KEYS.c.key_hash == bindparam("h"))
 
 
 def revoke(session: Session, key_id: int, *, now: dt.datetime) -> ApiKey:
@@ -138,14 +173,19 @@ def revoke(session: Session, key_id: int, *, now: dt.datetime) -> ApiKey:
 
 
 def record_use(
-    session: Session, key: ApiKey, *, now: dt.datetime, method: str, path: str, status: int,
-    person_id: int | None = None,
+    session: Session, key: ApiKey | Row[Any], *, now: dt.datetime, method: str, path: str,
+    status: int, person_id: int | None = None,
 ) -> None:
     """Log one use; ``last_used_at`` moves at most once a minute (fewer writes to the key row)."""
-    session.add(ApiKeyUse(key_id=key.id, at=now, method=method[:10], path=path[:300],
-                          status=status, person_id=person_id))
+    conn = session.connection()
+    conn.execute(_USE, {"key_id": key.id, "at": now, "method": method[:10],
+                        "path": path[:300], "status": status, "person_id": person_id})
     if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=1):
-        key.last_used_at = now
+        conn.execute(_TOUCH, {"key": key.id, "at": now})
+
+
+_USE = insert(ApiKeyUse.__table__)
+_TOUCH = update(_KEYS).where(_KEYS.c.id == bindparam("key")).values(last_used_at=bindparam("at"))
 
 
 def uses(session: Session, key_id: int, limit: int = 100) -> list[ApiKeyUse]:

@@ -221,10 +221,10 @@ _OPEN_SAME_ITEM = (
 _NEAR = (select(_E.id, _E.lon, _E.lat).where(
     *_OPEN_SAME_ITEM, _E.lat.between(bindparam("lat0"), bindparam("lat1")),
     _E.lon.between(bindparam("lon0"), bindparam("lon1")),
-).order_by(_E.id).limit(20))
+).order_by(_E.reported_at, _E.id).limit(20))
 _SAME_GRID = (select(_E.id).where(
     *_OPEN_SAME_ITEM, _E.grid_code == bindparam("grid"), _E.lon.is_(None),
-).order_by(_E.id).limit(1))
+).order_by(_E.reported_at, _E.id).limit(1))
 
 
 def find_duplicate(session: Session, item_code: str, lon: float | None, lat: float | None,

@@ -135,8 +135,9 @@ class GridEvent(Base):
         Index("ix_grid_event_street", "street_code", "reported_at", "community_code"),
         Index("ix_grid_event_grid", "grid_code", "reported_at"),
         Index("ix_grid_event_department", "department_code", "status", "reported_at"),
-        # duplicate detection and per-item figures
-        Index("ix_grid_event_item", "item_code", "reported_at"),
+        # duplicate detection (the point's box is checked from the index alone, oldest first,
+        # so a hotspot's first report is found at once) and per-item figures
+        Index("ix_grid_event_item", "item_code", "reported_at", "lat", "lon"),
         Index("ix_grid_event_reporter_account", "reporter_account_id"),
         Index("ix_grid_event_reporter_person", "reporter_person_id"),
     )

@@ -23,18 +23,18 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import limits
 from flask import Response, current_app, g, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import Row
 
 from core.areas.codes import contains
 from core.errors import InvalidInput
 from core.identity import apikeys
 from core.identity.accounts import load_actor
-from core.identity.apikeys import ApiKey
 from core.identity.roles import Actor, Role
 from web.api.problems import ApiProblem
 from web.database import db, platform
@@ -118,10 +118,10 @@ def _unauthenticated(detail: str) -> ApiProblem:
 def principal_of_secret(secret: str) -> Principal:
     """The principal behind a key or token; 401 if it is unknown, revoked or expired."""
     session = db()
-    key = apikeys.find(session, secret)
+    key = apikeys.lookup(session, secret)
     if key is None:
         raise _unauthenticated("this API key or token is not known; check it was copied whole")
-    why = key.usable(platform().now())
+    why = apikeys.unusable(key, platform().now())
     if why:
         raise _unauthenticated(why)
     g.api_key = key
@@ -135,7 +135,7 @@ def principal_of_secret(secret: str) -> Principal:
                      key.rate_limit)
 
 
-def _channel_actor(key: ApiKey) -> Actor:
+def _channel_actor(key: Row[Any]) -> Actor:
     person_id = None
     number = request.headers.get(ON_BEHALF)
     if number:
@@ -221,7 +221,7 @@ def after_request(response: Response) -> Response:
     """Add the rate-limit headers and log the use of a key (committed with the request)."""
     for name, value in (g.get("rate_headers") or {}).items():
         response.headers.setdefault(name, value)
-    key: ApiKey | None = g.get("api_key")
+    key: Row[Any] | None = g.get("api_key")
     if key is not None and response.status_code < 500:
         apikeys.record_use(db(), key, now=platform().now(), method=request.method,
                            path=request.path, status=response.status_code,

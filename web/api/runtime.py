@@ -11,12 +11,10 @@ from typing import Any
 
 from flask import Response, json, request, url_for
 from pydantic import BaseModel, ValidationError
-from sqlalchemy.engine import Engine
 
 from web.api import credentials
 from web.api.problems import ApiProblem
 from web.api.spec import MAX_ID, Operation
-from web.database import db
 
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?([0-9]{1,9})"?\s*$')
 
@@ -129,18 +127,7 @@ def render(op: Operation, path: Mapping[str, Any], result: Any) -> Response:
     return response
 
 
-def writing() -> None:
-    """A request that will write takes SQLite's write lock first (see ``core.db``), so reads
-    before the write never make it fail under load. Nothing changes on PostgreSQL."""
-    session = db()
-    bind = session.get_bind()
-    if isinstance(bind, Engine) and bind.dialect.name == "sqlite" and not session.in_transaction():
-        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-
-
 def run(op: Operation, view: Callable[..., Any], path: dict[str, Any]) -> Response:
-    if op.method != "GET":
-        writing()
     credentials.authenticate(op.scope)
     if any(isinstance(v, int) and v > MAX_ID for v in path.values()):
         raise ApiProblem(404, "no record has so large an id")

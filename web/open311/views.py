@@ -12,7 +12,6 @@ from web.access import ApiAccess
 from web.api import credentials
 from web.api.credentials import ANONYMOUS, Principal
 from web.api.problems import ApiProblem
-from web.api.runtime import writing
 from web.database import platform
 from web.open311 import Open311Error, applications, bp, events
 from web.open311.formats import MIME, respond
@@ -128,7 +127,6 @@ def _attributes() -> dict[str, list[str]]:
 
 @_route(f"/requests.{FMT}", methods=("POST",))
 def post_request(fmt: str) -> Any:
-    writing()
     _jurisdiction()
     code = _param("service_code")
     if not code:
