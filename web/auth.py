@@ -163,7 +163,9 @@ def _idle_expiry() -> None:
     """End a session idle for longer than ``SESSION_IDLE_MINUTES``."""
     from flask import current_app
 
-    if request.endpoint in ("static", "assets.leaflet") or not current_user.is_authenticated:
+    if (not session  # no login cookie (API clients): nothing to expire, no user to load
+            or request.endpoint in ("static", "assets.leaflet")
+            or not current_user.is_authenticated):
         return
     now = int(time.time())
     limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
