@@ -93,6 +93,12 @@ def table(result: Mapping[str, Any]) -> str:
         rows = [[op, str(v["count"]), f"{v['p50_ms']:.2f}", f"{v['p95_ms']:.2f}",
                  f"{v['p99_ms']:.2f}"] for op, v in pl["latency"].items()]
         parts += [_rows(["operation", "count", "p50 ms", "p95 ms", "p99 ms"], rows)]
+    failed = result.get("application_failures")
+    if failed is not None:
+        parts += ["", f"applications not submitted: {failed['count']}"]
+        if failed["by_reason"]:
+            parts += [_rows(["reason", "applications"],
+                            [[k, str(v)] for k, v in failed["by_reason"].items()])]
     return "\n".join(parts)
 
 
