@@ -204,7 +204,7 @@ class CityModel:
         self.series: dict[str, Any] = {"t": [], "backlog": [], "applications": [],
                                        "queue": {k: [] for k in self.keys},
                                        "utilisation": {k: [] for k in self.keys}}
-        self._last_busy = [(0.0, 0.0)] * len(self.keys)
+        self._last_busy = [(0.0, st.schedule.worked(0.0)) for st in self.pstats]
 
     # ── running ─────────────────────────────────────────────────────────────────────────
 
@@ -229,8 +229,7 @@ class CityModel:
     def _end_warmup(self, ev: Any) -> None:
         for st in self.pstats:
             st.restart(self.env.now)
-        self._last_busy = [(st.all_demand, st.schedule.worked(self.env.now))
-                           for st in self.pstats]
+        self._last_busy = [(st.done0, st.schedule.worked(self.env.now)) for st in self.pstats]
 
     def _sample(self, ev: Any) -> None:
         now = self.env.now
@@ -241,12 +240,12 @@ class CityModel:
         for k, st in enumerate(self.pstats):
             st.advance(now)
             s["queue"][self.keys[k]].append(st.in_queue)
-            busy0, w0 = self._last_busy[k]
+            done0, w0 = self._last_busy[k]
             w1 = st.schedule.worked(now)
+            done = st.work_done(now)
             dw = (w1 - w0) * st.servers
-            s["utilisation"][self.keys[k]].append(
-                round((st.all_demand - busy0) / dw, 4) if dw > 0 else None)
-            self._last_busy[k] = (st.all_demand, w1)
+            s["utilisation"][self.keys[k]].append(round((done - done0) / dw, 4) if dw > 0 else None)
+            self._last_busy[k] = (done, w1)
         if now + self.bucket <= self.sc.horizon + 1e-9:
             self.world.call(self.bucket, self._sample)
 

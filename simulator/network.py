@@ -115,8 +115,9 @@ def pool_result(s: PoolStats, sc: Scenario) -> dict[str, Any]:
         "mean_sojourn": s.sojourn / n if n else None,
         "mean_in_system": s.a_system / span,
         "mean_in_queue": s.a_queue / span,
-        # work started after the warm-up over the servers' duty time
-        "utilisation": s.demand / (s.servers * worked) if s.servers and worked > 0 else None,
+        # work done after the warm-up over the servers' duty time
+        "utilisation": ((s.work_done(sc.horizon) - s.done0) / (s.servers * worked)
+                        if s.servers and worked > 0 else None),
         "stage_on_time": s.on_time / s.stage_done if s.stage_done else None,
         "stage_done": s.stage_done,
     }

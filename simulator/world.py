@@ -87,9 +87,13 @@ class Schedule:
         """The instant at which ``hours`` of on-duty time have passed since ``t``."""
         if self.starts is None:
             return t + hours
-        target = self.worked(t) + hours
+        return self.end_at(self.worked(t) + hours, t, hours == 0)
+
+    def end_at(self, target: float, t: float, idle: bool = False) -> float:
+        """The instant after ``t`` at which ``worked`` reaches ``target`` (``idle``: nothing
+        to do, so an off-duty ``t`` moves to the next interval's start)."""
         i = bisect_left(self.done, target)
-        if i < len(self.done) and hours == 0 and self.ends[i] <= t:
+        if i < len(self.done) and idle and self.ends[i] <= t:
             i += 1  # off duty and nothing to do: the next interval's start
         if i >= len(self.done):
             return math.inf  # beyond the schedule's horizon
