@@ -109,6 +109,8 @@ MATRIX: dict[str, frozenset[Role] | ApiAccess | None] = {
     "api.get_event": ApiAccess("events:read"),
     "api.act_on_event": ApiAccess("events:write"),
     "api.event_timeline": ApiAccess("events:read"),
+    "api.add_photos": ApiAccess("events:write"),
+    "api.get_photo": ApiAccess("events:read"),
     "api.list_catalog_items": ApiAccess(None),
     "api.get_catalog_item": ApiAccess(None),
     "api.start_application": ApiAccess("applications:write"),

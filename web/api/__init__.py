@@ -119,9 +119,10 @@ from web.api import (  # noqa: E402  - each module declares its operations on ``
     eventitems,
     events,
     keys,
+    photos,
     profiles,
     statistics,
 )
 
 __all__ = ["api", "applications", "areas", "bp", "catalog", "docs", "eventitems", "events",
-           "keys", "profiles", "statistics"]
+           "keys", "photos", "profiles", "statistics"]
