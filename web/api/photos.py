@@ -1,5 +1,7 @@
 """An event's photos: add them (multipart/form-data) and fetch each file.
 
+Fetching: those who see the event as themselves, and the channel key it came through.
+
 Who may add: those who see the event as themselves (its reporter, staff in their area, the
 department handling it) and a channel key for the events reported through its channel, inside
 its area limit — the grid plugin applies the rule. Every file is checked (JPEG, PNG or WebP by
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from flask import Response, request, send_file
 
+from core.errors import NotFound
 from core.identity.roles import SYSTEM
 from plugins.grid import api as grid
 from web.api import api
@@ -60,7 +63,14 @@ def add_photos(event_id: int) -> Event:
 @api.route(f"/events/<{ID}:event_id>/photos/<name>", summary="An event's photo",
            tag="events", scope="events:read", response=None, binary=TYPES)
 def get_photo(event_id: int, name: str) -> Response:
-    """The photo file, for whoever may read the event."""
-    read(event_id, with_actions=False)  # 404 outside what the caller may see
-    found = grid.photo(db(), SYSTEM, event_id, name)
+    """The photo file, for those who see the event as themselves and for the channel key it
+    was reported through."""
+    who = current()
+    event = read(event_id, with_actions=False)  # 404 outside what the caller may see
+    try:
+        found = grid.photo(db(), who.actor, event_id, name)
+    except NotFound:
+        if who.kind != "key" or event.channel != channel_of(who):
+            raise
+        found = grid.photo(db(), SYSTEM, event_id, name)
     return send_file(found.path, mimetype=found.content_type, max_age=3600, conditional=True)
