@@ -1,7 +1,7 @@
 """Staff pools: c servers on a duty schedule, FIFO within four priority classes.
 
 A ``Pool`` is not a ``simpy.Resource``: a task is a small list and a completion is a single
-SimPy timeout with a callback, so neither adding nor serving a task grows with the queue
+entry in SimPy's queue (``world.at``), so neither adding nor serving a task grows with the queue
 (``PriorityResource`` does). Work pauses off duty and resumes on the next shift. Statistics
 are streamed into the ``PoolStats`` of the pool's key, shared by all its areas.
 """
@@ -25,7 +25,8 @@ class PoolStats:
     __slots__ = (
         "a_queue", "a_system", "all_demand", "arrived", "busy", "demand", "done0", "in_queue",
         "in_system", "key", "last_t", "on_time", "schedule", "served", "servers", "sojourn",
-        "stage_done", "started", "w_end", "wait", "waited", "warmup",
+        "seg_hi", "seg_lo", "seg_w", "stage_done", "started", "w_end", "wait", "waited",
+        "warmup",
     )
 
     def __init__(self, key: str, schedule: Schedule, servers: int, warmup: float) -> None:
@@ -38,6 +39,8 @@ class PoolStats:
         self.wait = self.sojourn = self.demand = self.all_demand = 0.0
         self.w_end = 0.0  # the W_END of every task in service, summed
         self.done0 = 0.0  # work_done at the end of the warm-up
+        # the schedule's on-duty interval [seg_lo, seg_hi) last seen, worked seg_w at its start
+        self.seg_lo = self.seg_hi = self.seg_w = 0.0
 
     def advance(self, now: float) -> None:
         """Add to the time integrals of the numbers in system and in queue."""
@@ -115,14 +118,21 @@ class Pool:
             w_end = now + demand
             delay = demand
         else:
-            w_end = sched.worked(now) + demand
-            delay = sched.end_at(w_end, now, demand == 0) - now
+            if not st.seg_lo <= now < st.seg_hi:
+                seg = sched.segment(now)
+                if seg is not None:
+                    st.seg_lo, st.seg_hi, st.seg_w = seg
+            if st.seg_lo <= now < st.seg_hi:  # on duty: no search unless it runs past the end
+                w_end = st.seg_w + (now - st.seg_lo) + demand
+                delay = demand if now + demand <= st.seg_hi else sched.end_at(w_end, now) - now
+            else:
+                w_end = sched.worked(now) + demand
+                delay = sched.end_at(w_end, now, demand == 0) - now
         task[W_END] = w_end
         st.w_end += w_end
         at(self.env, delay, self._fin, task)
 
-    def _finish(self, ev: simpy.Event) -> None:
-        task = ev._value
+    def _finish(self, task: list) -> None:
         now = self.env._now
         st = self.stats
         dt = now - st.last_t

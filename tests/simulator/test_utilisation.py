@@ -58,18 +58,18 @@ def test_work_done_is_all_the_demand_once_the_pools_are_idle():
     import simpy
 
     from simulator.pools import Pool, PoolStats
-    from simulator.world import Schedule
+    from simulator.world import Schedule, run
 
     env = simpy.Environment()
     sched = Schedule.from_intervals([(8, 18), (32, 42)])
     st = PoolStats("x", sched, 1, 0.0)
     pool = Pool(env, st, 1)
     pool.submit(None, 4.0, None)  # starts off duty at 0, worked 08:00-12:00
-    env.run(until=10)
+    run(env, 10)
     assert st.work_done(10) == pytest.approx(2.0)
-    env.run(until=17)
+    run(env, 17)
     pool.submit(None, 3.0, None)  # 17:00-18:00, then 08:00-10:00 the next day
-    env.run(until=20)
+    run(env, 20)
     assert st.work_done(20) == pytest.approx(5.0)
-    env.run(until=50)
+    run(env, 50)
     assert st.work_done(50) == pytest.approx(7.0) and st.busy == 0
