@@ -23,30 +23,9 @@ class PoolStats:
     """Counters and time integrals of every pool of one key (e.g. ``department.gas``)."""
 
     __slots__ = (
-        "a_queue",
-        "a_system",
-        "all_demand",
-        "arrived",
-        "busy",
-        "demand",
-        "done0",
-        "in_queue",
-        "in_system",
-        "key",
-        "last_t",
-        "on_time",
-        "schedule",
-        "seg_hi",
-        "seg_lo",
-        "seg_w",
-        "served",
-        "servers",
-        "sojourn",
-        "stage_done",
-        "started",
-        "w_end",
-        "wait",
-        "waited",
+        "a_queue", "a_system", "all_demand", "arrived", "busy", "demand", "done0", "in_queue",
+        "in_system", "key", "last_t", "on_time", "schedule", "seg_hi", "seg_lo", "seg_w",
+        "served", "servers", "sojourn", "stage_done", "started", "w_end", "wait", "waited",
         "warmup",
     )
 
