@@ -53,6 +53,10 @@ def table(result: Mapping[str, Any]) -> str:
     """A readable summary; every figure is the mean over replications ± its 95 % CI."""
     head = (f"{result['scenario']} — {result['mode']} mode, {result['replications']} "
             f"replication(s), {result['horizon_days']:g} days (warm-up {result['warmup_days']:g})")
+    if result.get("holidays_missing"):
+        years = ", ".join(str(y) for y in result["holidays_missing"])
+        head += (f"\nno public-holiday data for {years}: only Saturdays and Sundays are rest "
+                 "days there")
     if result["model"] == "queues":
         rows = [[q, str(v["servers"]), fmt(v["utilisation"], True), fmt(v["mean_wait"], digits=3),
                  fmt(v["p_wait"], True), fmt(v["mean_in_system"], digits=2)]

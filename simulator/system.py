@@ -312,6 +312,7 @@ def run(sc: Scenario, database_url: str | None = None, url: str | None = None,
         stats = grid.statistics(s, SYSTEM)
     result["platform"] = figures
     result["application_failures"] = failures(model.obs)
+    result["holidays_missing"] = list(inputs.holidays_missing)
     result["database"] = {"grid": stats, "database_url": str(base.engine.url)}
     result["levels"] = list(LEVELS)
     if record:
