@@ -27,8 +27,23 @@ from core.types import Timestamp, intpk
 
 KEY_PREFIX = "jzk_"  # channel keys
 TOKEN_PREFIX = "jzt_"  # bearer tokens of an account
-_SCOPE = re.compile(r"^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$")
 _CHANNEL = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
+_RATE = re.compile(r"^[1-9][0-9]{0,6} per (second|minute|hour)$")
+
+# The scopes a key may carry: what each lets its holder do (``web.api`` enforces them).
+SCOPES: dict[str, str] = {
+    "areas:read": "read areas, their boundaries (GeoJSON) and figures",
+    "catalog:read": "read the catalog of service items and event items",
+    "events:read": "read grid events you may see",
+    "events:write": "report grid events and act on them as your role allows",
+    "applications:read": "read applications you may see",
+    "applications:write": "start, fill in, submit and act on applications as your role allows",
+    "profiles:read": "read the linked profile of a person (两津联动)",
+    "statistics:read": "read statistics of events and applications",
+    "persons:act-for": "act for a person the channel has identified (Jinzhi-On-Behalf-Of)",
+    "keys:admin": "issue, list and revoke API keys",
+}
+CHANNEL_SCOPES = frozenset(SCOPES) - {"keys:admin"}  # a channel key never issues keys
 
 
 class ApiKey(Base):
@@ -105,9 +120,12 @@ def issue(
     if not name or not name.strip() or len(name) > 80:
         fields["name"] = "give the key a name of 1 to 80 characters (e.g. the channel's)"
     scopes = sorted(set(scopes))
-    bad = [s for s in scopes if not _SCOPE.match(s)]
-    if bad or not scopes:
-        fields["scopes"] = "give at least one scope, each like 'events:read'"
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown or not scopes:
+        fields["scopes"] = (f"not a scope: {', '.join(unknown)}; " if unknown else
+                            "give at least one scope; ") + "use " + ", ".join(SCOPES)
+    if rate_limit is not None and not _RATE.match(rate_limit):
+        fields["rate_limit"] = "write it like '600 per minute' (per second, minute or hour)"
     try:
         level_of(area_code)
     except InvalidInput as e:
