@@ -133,3 +133,17 @@ def test_no_photos_once_closed(api, alipay, event, token_for):
     assert r.status_code == 200, r.get_json()
     r = upload(api, event["id"], alipay, [(PNG, "late.png")])
     assert r.status_code == 422 and "open" in r.get_json()["detail"]
+
+
+def test_the_upload_is_in_the_openapi_document(api):
+    doc = api.get("/api/v1/openapi.json").get_json()
+    op = doc["paths"]["/events/{event_id}/photos"]["post"]
+    form = op["requestBody"]["content"]["multipart/form-data"]
+    assert form["schema"]["required"] == ["photos"]
+    assert form["schema"]["properties"]["photos"]["type"] == "array"
+    assert "image/png" in form["encoding"]["photos"]["contentType"]
+    assert op["x-scope"] == "events:write" and {"413", "415", "422"} <= set(op["responses"])
+    get = doc["paths"]["/events/{event_id}/photos/{name}"]["get"]
+    assert set(get["responses"]["200"]["content"]) == {"image/jpeg", "image/png", "image/webp"}
+    page = api.get("/api/v1/docs").get_data(as_text=True)
+    assert "multipart/form-data, one or more files in the field <code>photos</code>" in page
