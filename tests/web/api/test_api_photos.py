@@ -147,3 +147,13 @@ def test_the_upload_is_in_the_openapi_document(api):
     assert set(get["responses"]["200"]["content"]) == {"image/jpeg", "image/png", "image/webp"}
     page = api.get("/api/v1/docs").get_data(as_text=True)
     assert "multipart/form-data, one or more files in the field <code>photos</code>" in page
+
+
+def test_added_photos_are_in_the_staff_timeline(api, alipay, event, token_for):
+    assert upload(api, event["id"], alipay, [(PNG, "more.png")]).status_code == 200
+    staff = api.get(f"/api/v1/events/{event['id']}/timeline",
+                    headers=token_for("commander.c1")).get_json()["entries"]
+    added = [e for e in staff if e["action"] == "add_photos"]
+    assert added and added[0]["label"] == {"zh": "补充照片", "en": "Photos added"}
+    public = api.get(f"/api/v1/events/{event['id']}/timeline", headers=alipay).get_json()
+    assert [e["action"] for e in public["entries"]] == ["report"]  # internal steps stay so
