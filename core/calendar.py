@@ -3,7 +3,8 @@
 Built once from ``core/data/calendar_cn.yaml`` (public holidays 放假 and make-up working days
 调休 per year, the working periods of a day) and then only read, so one instance can be shared.
 Inputs are timezone-aware datetimes in any zone; results are in the calendar's zone.
-Years missing from the data count only Saturday and Sunday as rest days (logged once per year).
+Years missing from the data count only Saturday and Sunday as rest days (logged once per year
+and process).
 
 Per-year tables of working days are built on first use, so deadline arithmetic costs a few
 bisections and a loop over the day's periods, never a loop over minutes.
@@ -33,6 +34,7 @@ DEFAULT_PATH = Path(__file__).parent / "data" / "calendar_cn.yaml"
 
 _PERIOD = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 _KEYS = {"timezone", "working_periods", "years"}
+_WARNED: set[int] = set()  # years without holiday data already logged in this process
 _YEAR_KEYS = {"holidays", "workdays"}
 
 
@@ -232,8 +234,10 @@ class WorkingCalendar:
     def _table(self, year: int) -> tuple[tuple[int, ...], frozenset[int]]:
         table = self._tables.get(year)
         if table is None:
-            if year not in self._years:
-                log.warning("no public-holiday data for %d: only weekends count as rest days", year)
+            if year not in self._years and year not in _WARNED:
+                _WARNED.add(year)  # once per year and process, however many calendars
+                log.warning("no public-holiday data for %d: only Saturdays and Sundays count as "
+                            "rest days in %d (no holidays, no make-up working days)", year, year)
             first = dt.date(year, 1, 1).toordinal()
             last = dt.date(year, 12, 31).toordinal()
             days = tuple(o for o in range(first, last + 1) if self._works(dt.date.fromordinal(o)))

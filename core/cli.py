@@ -207,6 +207,15 @@ def identity_add_account(
     click.echo(f"created {role} account {username}")
 
 
+def _core_groups() -> None:
+    from core.identity.apikeys_cli import apikeys_group
+
+    cli.add_command(apikeys_group)
+
+
+_core_groups()
+
+
 def build_cli(pm: pluggy.PluginManager) -> click.Group:
     """The root group with every plugin's commands; a failing plugin is named."""
     for impl in pm.hook.jinzhi_cli_commands.get_hookimpls():

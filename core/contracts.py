@@ -37,13 +37,18 @@ class Subject:
 
 @dataclass(frozen=True, slots=True)
 class RecordRef:
-    """A record held by some plugin, e.g. ``RecordRef("grid.event", "42")``."""
+    """A record held by some plugin, e.g. ``RecordRef("grid.event", "42")``.
+
+    ``status`` is the owning plugin's status *code* (``"reported"``, ``"submitted"``), for
+    programs; ``label`` the same status for people, in Chinese (``"待立案"``), or empty.
+    """
 
     type: str
     id: str
     title: str = ""
     status: str = ""
     url: str | None = None
+    label: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -261,10 +261,26 @@ def linkage_open_case(session: Session, request: CaseRequest, actor: Actor) -> R
 def linkage_record_status(session: Session, record: RecordRef) -> RecordRef | None:
     """Return ``record`` with its current title and status, if this plugin owns its type.
 
-    Used to show a record's progress in another domain (a citizen's report in their list).
+    ``status`` is the plugin's status code, ``label`` its display label (Chinese). Used to
+    show a record's progress in another domain (a citizen's report in their list).
 
     Transaction: inside the caller's; read only.
     On error: shown to the user.
+    """
+
+
+@hookspec(firstresult=True)
+def linkage_case_involves(session: Session, record: RecordRef, actor: Actor) -> bool | None:
+    """Whether ``actor`` works on ``record``, the case someone's data is pulled for.
+
+    Linkage asks before a pull "for case X" (a profile, evidence): staff must work on the
+    case — its handler, a commander or grid worker whose area holds it, the clerk of the
+    application's department and area — and a citizen must be its applicant or reporter.
+    The plugin that owns ``record.type`` answers True or False (a record it does not hold:
+    False); others return None, and linkage then refuses the pull (nobody vouches for it).
+
+    *firstresult*. Transaction: inside the caller's; read only.
+    On error: the pull fails with the error shown; nothing is logged.
     """
 
 

@@ -204,7 +204,7 @@ class CityModel:
         self.series: dict[str, Any] = {"t": [], "backlog": [], "applications": [],
                                        "queue": {k: [] for k in self.keys},
                                        "utilisation": {k: [] for k in self.keys}}
-        self._last_busy = [(0.0, 0.0)] * len(self.keys)
+        self._last_busy = [(0.0, st.schedule.worked(0.0)) for st in self.pstats]
 
     # ── running ─────────────────────────────────────────────────────────────────────────
 
@@ -226,14 +226,13 @@ class CityModel:
         _run_until(w, sc.horizon, progress)
         return self._result()
 
-    def _end_warmup(self, ev: Any) -> None:
+    def _end_warmup(self, _: Any) -> None:
         for st in self.pstats:
-            st.restart(self.env.now)
-        self._last_busy = [(st.all_demand, st.schedule.worked(self.env.now))
-                           for st in self.pstats]
+            st.restart(self.env._now)
+        self._last_busy = [(st.done0, st.schedule.worked(self.env._now)) for st in self.pstats]
 
-    def _sample(self, ev: Any) -> None:
-        now = self.env.now
+    def _sample(self, _: Any) -> None:
+        now = self.env._now
         s = self.series
         s["t"].append(round(now, 6))
         s["backlog"].append(self.open)
@@ -241,20 +240,19 @@ class CityModel:
         for k, st in enumerate(self.pstats):
             st.advance(now)
             s["queue"][self.keys[k]].append(st.in_queue)
-            busy0, w0 = self._last_busy[k]
+            done0, w0 = self._last_busy[k]
             w1 = st.schedule.worked(now)
+            done = st.work_done(now)
             dw = (w1 - w0) * st.servers
-            s["utilisation"][self.keys[k]].append(
-                round((st.all_demand - busy0) / dw, 4) if dw > 0 else None)
-            self._last_busy[k] = (st.all_demand, w1)
+            s["utilisation"][self.keys[k]].append(round((done - done0) / dw, 4) if dw > 0 else None)
+            self._last_busy[k] = (done, w1)
         if now + self.bucket <= self.sc.horizon + 1e-9:
             self.world.call(self.bucket, self._sample)
 
     # ── events ──────────────────────────────────────────────────────────────────────────
 
-    def _arrive(self, ev: Any) -> None:
-        i = ev._value
-        rng, now, s = self.rng, self.env.now, self.streams[ev._value]
+    def _arrive(self, i: int) -> None:
+        rng, now, s = self.rng, self.env._now, self.streams[i]
         nxt = s.next_after(now, rng)
         if nxt < self.sc.horizon:
             self.world.call(nxt - now, self._arrive, i)
@@ -296,7 +294,7 @@ class CityModel:
         job.task = pool.submit(job, demand, cb, self.items[job.item].priority)
 
     def _stage_end(self, job: Job) -> None:
-        ok = self.env.now <= job.deadline + 1e-9
+        ok = self.env._now <= job.deadline + 1e-9
         if not ok:
             job.ok = False
         if job.counted:
@@ -328,7 +326,7 @@ class CityModel:
         self._dispatch(job)
 
     def _dispatch(self, job: Job) -> None:
-        now = self.env.now
+        now = self.env._now
         job.stage = DISPATCH
         self._clock(job, self.cal.deadline(now, *self.items[job.item].limits[DISPATCH]))
         area = self.areas[job.comm][job.level]
@@ -341,7 +339,7 @@ class CityModel:
             job.level -= 1
             self._dispatch(job)
             return
-        now = self.env.now
+        now = self.env._now
         job.handle_due = self.cal.deadline(now, *self.items[job.item].limits[HANDLE])
         if self.obs is not None:
             self.obs.dispatched(job)
@@ -359,7 +357,7 @@ class CityModel:
         if self.obs is not None:
             self.obs.handled(job)
         job.stage = VERIFY
-        self._clock(job, self.cal.deadline(self.env.now, *self.items[job.item].limits[VERIFY]))
+        self._clock(job, self.cal.deadline(self.env._now, *self.items[job.item].limits[VERIFY]))
         self._submit(job, self.GRID, job.comm,
                      self.samplers[VERIFY][self.item_cat[job.item]](self.rng), self._verified)
 
@@ -396,7 +394,7 @@ class CityModel:
         self.live.discard(job)
         if not job.counted:
             return
-        b = S.bin_of(self.env.now - job.t0)
+        b = S.bin_of(self.env._now - job.t0)
         self.hist[b] += 1
         cat = self.item_cat[job.item]
         for dim, v in (("level", level), ("category", cat), ("department", job.dept),
@@ -407,12 +405,12 @@ class CityModel:
             if job.ok:
                 d["on_time"][v] += 1
 
-    def _tick(self, ev: Any) -> None:
+    def _tick(self, _: Any) -> None:
         """Escalate overdue events one level up, like the grid plugin's ``events_tick``: when
         the current stage's deadline passes, and again each time its limit runs out once
         more, up to the city (督办). The event jumps its queue and the commanders of the
         level it reaches spend supervision time on it."""
-        now = self.env.now
+        now = self.env._now
         if self.obs is not None:
             self.obs.tick(now)
         due = self.wheel.pop(round(now / self.step), ())
@@ -438,8 +436,8 @@ class CityModel:
 
     # ── applications ────────────────────────────────────────────────────────────────────
 
-    def _arrive_app(self, ev: Any) -> None:
-        rng, now, s = self.rng, self.env.now, self.app_stream
+    def _arrive_app(self, _: Any) -> None:
+        rng, now, s = self.rng, self.env._now, self.app_stream
         nxt = s.next_after(now, rng)
         if nxt < self.sc.horizon:
             self.world.call(nxt - now, self._arrive_app)
@@ -461,11 +459,10 @@ class CityModel:
         self._review(app)
 
     def _review(self, app: App) -> None:
-        app.deadline = self.cal.add_working_days(self.env.now, app.item.promised_days)
+        app.deadline = self.cal.add_working_days(self.env._now, app.item.promised_days)
         app.pool.submit(app, self.review(self.rng), self._reviewed, 2)
 
-    def _resubmit(self, ev: Any) -> None:
-        app = ev._value
+    def _resubmit(self, app: App) -> None:
         if self.obs is not None:
             self.obs.app_resubmitted(app)
         self._review(app)
@@ -488,7 +485,7 @@ class CityModel:
         if not app.counted:
             return
         a = self.apps
-        now = self.env.now
+        now = self.env._now
         ok = now <= app.deadline + 1e-9
         a["decided"] += 1
         a["rejected"] += rejected

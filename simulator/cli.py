@@ -149,52 +149,54 @@ def compare_cmd(ctx: click.Context, a: str, b: str, out: Path | None, replicatio
     click.echo(f"\n* = the 95% confidence intervals do not overlap. wrote {out}")
 
 
-@simulate.command("size", help="Find the smallest staff per pool meeting an on-time target.")
-@click.argument("scenario")
+@simulate.command("size", help="Find the smallest staff per pool meeting an on-time target; "
+                  "with several scenarios (e.g. a normal and a rainstorm week), side by side.")
+@click.argument("scenario", nargs=-1, required=True)
 @click.option("--target", type=float, default=0.95, show_default=True,
               help="On-time rate each pool's tasks must reach.")
 @click.option("--pool", "pools", multiple=True, help="Only these pools (repeatable).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path))
 @common
 @click.pass_context
-def size_cmd(ctx: click.Context, scenario: str, target: float, pools: tuple[str, ...],
-             out: Path | None, replications: int | None, seed: int | None,
-             horizon_days: float | None, warmup_days: float | None, workers: int | None,
-            quiet: bool) -> None:
+def size_cmd(ctx: click.Context, scenario: tuple[str, ...], target: float,
+             pools: tuple[str, ...], out: Path | None, replications: int | None,
+             seed: int | None, horizon_days: float | None, warmup_days: float | None,
+             workers: int | None, quiet: bool) -> None:
     from tqdm import tqdm
 
-    from simulator.sizing import size, staff_toml
+    from simulator.sizing import side_by_side, size, staff_toml
 
-    sc = _load(scenario, replications, seed, horizon_days, warmup_days)
-    inputs = prepare(sc, _pm(ctx))
+    loaded = [_load(name, replications, seed, horizon_days, warmup_days) for name in scenario]
     executor = _executor(workers) or (
         ProcessPoolExecutor(max_workers=os.cpu_count()) if (os.cpu_count() or 1) > 1
         else "serial")
-    with tqdm(desc=f"sizing {sc.name}", unit=" sim", disable=quiet) as bar:
-        found = size(sc, inputs, target, pools or None, executor=executor,
-                     step=lambda label: bar.update(1))
-    out = _out(out, f"size-{sc.name}")
-    report.write(found["result"], out)
-    (out / "sizing.json").write_text(json.dumps(found, ensure_ascii=False, indent=1, default=str))
-    (out / "staff.toml").write_text(staff_toml(found, sc), "utf-8")
-    rows = [[k, p["field"], str(p["before"]),
-             (str(p["after"]) + ("" if p["met"] else " (not met)")) if p["reachable"]
-             else "out of reach",
-             _pct(p["on_time_before"]), _pct(p["on_time_after"])]
-            for k, p in found["pools"].items()]
-    click.echo(report._rows(["staff pool", "counted", "now", "needed", "on time now",
-                             "on time sized"], rows))
-    ev = found["result"]["events"]
-    if any(not p["reachable"] for p in found["pools"].values()):
-        click.echo("\nout of reach: even many more staff miss the target — the time limits "
-                   "run while the pool is off duty (see its hours) or lie in other stages")
-    click.echo(f"\nwith the sized staff: events on time {report.fmt(ev['on_time_rate'], True)}"
-               f" after {found['simulations']} simulations of {found['replications']} "
-               f"replications. wrote {out}/staff.toml")
-
-
-def _pct(v: float | None) -> str:
-    return "–" if v is None else f"{v * 100:.1f}%"
+    named = []
+    for sc in loaded:
+        inputs = prepare(sc, _pm(ctx))
+        with tqdm(desc=f"sizing {sc.name}", unit=" sim", disable=quiet) as bar:
+            found = size(sc, inputs, target, pools or None, executor=executor,
+                         step=lambda label, bar=bar: bar.update(1))
+        where = _out(out, f"size-{sc.name}") if len(loaded) == 1 else \
+            _out(out, "size-" + "-".join(s.name for s in loaded)) / sc.name
+        report.write(found["result"], where)
+        (where / "sizing.json").write_text(json.dumps(found, ensure_ascii=False, indent=1,
+                                                      default=str))
+        (where / "staff.toml").write_text(staff_toml(found, sc), "utf-8")
+        named.append((sc.name, found, where))
+    text = side_by_side([(n, f) for n, f, _ in named])
+    if len(named) > 1:
+        (named[0][2].parent / "sizing.txt").write_text(text + "\n", "utf-8")
+    click.echo(text)
+    if any(not p["reachable"] for _, f, _ in named for p in f["pools"].values()):
+        click.echo("\nout of reach: even many more staff miss the target — the work itself "
+                   "often takes longer than the time limit, or the limit runs while the pool "
+                   "is off duty (see its hours)")
+    for name, found, where in named:
+        ev = found["result"]["events"]
+        click.echo(f"{name}: with the sized staff, events on time "
+                   f"{report.fmt(ev['on_time_rate'], True)} after {found['simulations']} "
+                   f"simulations of {found['replications']} replications. "
+                   f"wrote {where}/staff.toml")
 
 
 @simulate.command("calibrate", help="Estimate arrival rates and stage times from stored events.")

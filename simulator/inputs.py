@@ -7,6 +7,7 @@ to the workers, which need neither a plugin manager nor a database.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ from simulator.cityplan import CityPlan
 from simulator.scenarios import Hours, Scenario
 from simulator.world import Schedule, SimCalendar
 
+log = logging.getLogger(__name__)
+
 MARGIN_DAYS = 120  # deadlines may fall after the horizon: the calendar reaches this far
 
 
@@ -31,6 +34,7 @@ class Inputs:
     services: tuple[ServiceItem, ...] = ()
     levels: dict[str, str] = field(default_factory=dict)  # department type → level
     city: CityPlan | None = None
+    holidays_missing: tuple[int, ...] = ()  # years counted with weekends only
 
 
 def prepare(
@@ -38,10 +42,9 @@ def prepare(
     session_factory=None,
 ) -> Inputs:
     """Read the calendar, the items and the city for ``sc``."""
-    cal = SimCalendar(calendar or WorkingCalendar.load(), sc.start,
-                      math.ceil(sc.horizon_days) + MARGIN_DAYS)
+    cal, missing = _calendar(sc, calendar or WorkingCalendar.load())
     if sc.model == "queues":
-        return Inputs(cal)
+        return Inputs(cal, holidays_missing=missing)
     pm = pm or make_plugin_manager()
     items = tuple(catalog.event_items(pm))
     services = tuple(catalog.service_items(pm)) if sc.applications.per_day > 0 else ()
@@ -49,7 +52,34 @@ def prepare(
         raise InvalidInput("[applications] needs service items: is the services plugin enabled?")
     _check_names(sc, items, services)
     return Inputs(cal, items, services, catalog.department_levels(i.department_type for i in items),
-                  _city(sc, session_factory))
+                  _city(sc, session_factory), missing)
+
+
+def _calendar(sc: Scenario, calendar: WorkingCalendar) -> tuple[SimCalendar, tuple[int, ...]]:
+    """The calendar in simulation hours, and the years it has no holiday data for — said in
+    one warning for the run instead of the core calendar's one per year."""
+    days = math.ceil(sc.horizon_days) + MARGIN_DAYS
+    first = sc.start.astimezone(calendar.tz).date()
+    end = first + dt.timedelta(days=math.ceil(sc.horizon_days))
+    years = range(first.year, (first + dt.timedelta(days=days)).year + 1)
+    missing = tuple(y for y in years if not calendar.covers(y))
+    quiet = logging.getLogger("core.calendar")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        cal = SimCalendar(calendar, sc.start, days)
+    finally:
+        quiet.setLevel(level)
+    if missing:
+        span = ", ".join(str(y) for y in missing)
+        inside = [y for y in missing if y <= end.year]
+        log.warning(
+            "%s: the working calendar has no public-holiday data for %s, so %s only Saturdays "
+            "and Sundays are rest days (no holidays, no make-up working days). %s",
+            sc.name, span, "in that year" if len(missing) == 1 else "in those years",
+            f"The simulated period ({first} to {end}) reaches into it." if inside else
+            f"Only deadlines falling after the simulated period ({first} to {end}) are affected.")
+    return cal, missing
 
 
 def _city(sc: Scenario, session_factory) -> CityPlan:

@@ -59,14 +59,14 @@ class QueuesModel:
             if t < sc.horizon:
                 w.call(t, self._arrive)
         if sc.warmup > 0:
-            w.call(sc.warmup, lambda ev: [s.restart(w.env.now) for s in self.stats.values()])
+            w.call(sc.warmup, lambda _: [s.restart(w.env.now) for s in self.stats.values()])
         _run_until(w, sc.horizon, progress)
         for s in self.stats.values():
             s.advance(sc.horizon)
         return {"model": "queues", "queues": {k: pool_result(s, sc) for k, s in self.stats.items()},
                 "customers": self.customers}
 
-    def _arrive(self, ev: Any) -> None:
+    def _arrive(self, _: Any) -> None:
         rng, now = self.rng, self.env.now
         s = self.stream
         nxt = s.next_after(now, rng)
@@ -90,13 +90,13 @@ class QueuesModel:
 
 def _run_until(w: World, horizon: float, progress: Callable[[float], None] | None) -> None:
     if progress is None:
-        w.env.run(until=horizon)
+        w.run(horizon)
         return
     step = max(horizon / 100, 1e-9)
     t = 0.0
     while t < horizon:
         t = min(t + step, horizon)
-        w.env.run(until=t)
+        w.run(t)
         progress(t / horizon)
 
 
@@ -115,8 +115,9 @@ def pool_result(s: PoolStats, sc: Scenario) -> dict[str, Any]:
         "mean_sojourn": s.sojourn / n if n else None,
         "mean_in_system": s.a_system / span,
         "mean_in_queue": s.a_queue / span,
-        # work started after the warm-up over the servers' duty time
-        "utilisation": s.demand / (s.servers * worked) if s.servers and worked > 0 else None,
+        # work done after the warm-up over the servers' duty time
+        "utilisation": ((s.work_done(sc.horizon) - s.done0) / (s.servers * worked)
+                        if s.servers and worked > 0 else None),
         "stage_on_time": s.on_time / s.stage_done if s.stage_done else None,
         "stage_done": s.stage_done,
     }

@@ -1,7 +1,7 @@
 """Staff pools: c servers on a duty schedule, FIFO within four priority classes.
 
 A ``Pool`` is not a ``simpy.Resource``: a task is a small list and a completion is a single
-SimPy timeout with a callback, so neither adding nor serving a task grows with the queue
+entry in SimPy's queue (``world.at``), so neither adding nor serving a task grows with the queue
 (``PriorityResource`` does). Work pauses off duty and resumes on the next shift. Statistics
 are streamed into the ``PoolStats`` of the pool's key, shared by all its areas.
 """
@@ -14,17 +14,19 @@ import simpy
 
 from simulator.world import Schedule, at
 
-# A task: [job, demand hours, callback(job), enqueued at, started?]
-JOB, DEMAND, CALLBACK, ENQUEUED, STARTED = range(5)
+# A task: [job, demand hours, callback(job), enqueued at, started?, duty hours worked by the
+# pool's schedule when it will finish]
+JOB, DEMAND, CALLBACK, ENQUEUED, STARTED, W_END = range(6)
 
 
 class PoolStats:
     """Counters and time integrals of every pool of one key (e.g. ``department.gas``)."""
 
     __slots__ = (
-        "a_queue", "a_system", "all_demand", "arrived", "busy", "demand", "in_queue",
-        "in_system", "key", "last_t", "on_time", "schedule", "served", "servers", "sojourn",
-        "stage_done", "started", "wait", "waited", "warmup",
+        "a_queue", "a_system", "all_demand", "arrived", "busy", "demand", "done0", "in_queue",
+        "in_system", "key", "last_t", "on_time", "schedule", "seg_hi", "seg_lo", "seg_w",
+        "served", "servers", "sojourn", "stage_done", "started", "w_end", "wait", "waited",
+        "warmup",
     )
 
     def __init__(self, key: str, schedule: Schedule, servers: int, warmup: float) -> None:
@@ -35,6 +37,10 @@ class PoolStats:
         self.arrived = self.served = self.started = self.waited = 0
         self.stage_done = self.on_time = 0
         self.wait = self.sojourn = self.demand = self.all_demand = 0.0
+        self.w_end = 0.0  # the W_END of every task in service, summed
+        self.done0 = 0.0  # work_done at the end of the warm-up
+        # the schedule's on-duty interval [seg_lo, seg_hi) last seen, worked seg_w at its start
+        self.seg_lo = self.seg_hi = self.seg_w = 0.0
 
     def advance(self, now: float) -> None:
         """Add to the time integrals of the numbers in system and in queue."""
@@ -48,6 +54,13 @@ class PoolStats:
         """Forget the time integrals so far (end of the warm-up)."""
         self.advance(now)
         self.a_system = self.a_queue = 0.0
+        self.done0 = self.work_done(now)
+
+    def work_done(self, now: float) -> float:
+        """Hours of work done by ``now``: the demand of every task started, less what the
+        tasks still in service owe (each owes its W_END less the duty hours worked so far).
+        Work is counted when it is done, so a bucket's utilisation never passes 1."""
+        return self.all_demand - (self.w_end - self.busy * self.schedule.worked(now))
 
 
 class Pool:
@@ -73,7 +86,7 @@ class Pool:
         st.in_system += 1
         if now >= st.warmup:
             st.arrived += 1
-        task = [job, demand, callback, now, False]
+        task = [job, demand, callback, now, False, 0.0]
         if self.busy < self.servers:
             self._start(task, now)
         else:
@@ -101,11 +114,25 @@ class Pool:
                 st.waited += 1
         sched = self.schedule
         demand = task[DEMAND]
-        delay = demand if sched.starts is None else sched.work_end(now, demand) - now
+        if sched.starts is None:
+            w_end = now + demand
+            delay = demand
+        else:
+            if not st.seg_lo <= now < st.seg_hi:
+                seg = sched.segment(now)
+                if seg is not None:
+                    st.seg_lo, st.seg_hi, st.seg_w = seg
+            if st.seg_lo <= now < st.seg_hi:  # on duty: no search unless it runs past the end
+                w_end = st.seg_w + (now - st.seg_lo) + demand
+                delay = demand if now + demand <= st.seg_hi else sched.end_at(w_end, now) - now
+            else:
+                w_end = sched.worked(now) + demand
+                delay = sched.end_at(w_end, now, demand == 0) - now
+        task[W_END] = w_end
+        st.w_end += w_end
         at(self.env, delay, self._fin, task)
 
-    def _finish(self, ev: simpy.Event) -> None:
-        task = ev._value
+    def _finish(self, task: list) -> None:
         now = self.env._now
         st = self.stats
         dt = now - st.last_t
@@ -115,6 +142,7 @@ class Pool:
             st.last_t = now
         self.busy -= 1
         st.busy -= 1
+        st.w_end -= task[W_END]
         st.in_system -= 1
         if task[ENQUEUED] >= st.warmup:
             st.served += 1

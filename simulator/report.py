@@ -53,6 +53,10 @@ def table(result: Mapping[str, Any]) -> str:
     """A readable summary; every figure is the mean over replications ± its 95 % CI."""
     head = (f"{result['scenario']} — {result['mode']} mode, {result['replications']} "
             f"replication(s), {result['horizon_days']:g} days (warm-up {result['warmup_days']:g})")
+    if result.get("holidays_missing"):
+        years = ", ".join(str(y) for y in result["holidays_missing"])
+        head += (f"\nno public-holiday data for {years}: only Saturdays and Sundays are rest "
+                 "days there")
     if result["model"] == "queues":
         rows = [[q, str(v["servers"]), fmt(v["utilisation"], True), fmt(v["mean_wait"], digits=3),
                  fmt(v["p_wait"], True), fmt(v["mean_in_system"], digits=2)]
@@ -93,6 +97,12 @@ def table(result: Mapping[str, Any]) -> str:
         rows = [[op, str(v["count"]), f"{v['p50_ms']:.2f}", f"{v['p95_ms']:.2f}",
                  f"{v['p99_ms']:.2f}"] for op, v in pl["latency"].items()]
         parts += [_rows(["operation", "count", "p50 ms", "p95 ms", "p99 ms"], rows)]
+    failed = result.get("application_failures")
+    if failed is not None:
+        parts += ["", f"applications not submitted: {failed['count']}"]
+        if failed["by_reason"]:
+            parts += [_rows(["reason", "applications"],
+                            [[k, str(v)] for k, v in failed["by_reason"].items()])]
     return "\n".join(parts)
 
 

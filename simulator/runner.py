@@ -105,4 +105,6 @@ def simulate(
     """Run capacity mode and summarise: the result a planner reads (``summary.summarise``)."""
     from simulator.summary import summarise
 
-    return summarise(sc, run(sc, inputs, replications, executor, progress), "capacity")
+    result = summarise(sc, run(sc, inputs, replications, executor, progress), "capacity")
+    result["holidays_missing"] = list(inputs.holidays_missing)
+    return result

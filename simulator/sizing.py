@@ -169,3 +169,58 @@ def staff_toml(sizing: dict[str, Any], sc: Scenario) -> str:
 def _hm(h: float) -> str:
     h %= 24
     return f"{int(h):02d}:{round((h - int(h)) * 60):02d}"
+
+
+LEVEL_ORDER = ("community", "street", "district", "city")
+
+
+def _staff(p: dict[str, Any], servers: int) -> tuple[int, int]:
+    """(staff now, staff sized) in people, whether the pool is sized per area or in total."""
+    if p["field"] == "total":
+        return p["before"], p["after"]
+    per = servers // p["after"] if p["after"] else 0
+    return p["before"] * per, servers
+
+
+def side_by_side(named: Sequence[tuple[str, dict[str, Any]]]) -> str:
+    """One row per staff pool, grouped by level: the staff now and the staff each scenario
+    needs to reach the target (people; per area in brackets), with the on-time rates."""
+    from simulator.report import _rows
+
+    first = named[0][1]
+    levels = first["result"]["pools"]
+    keys = sorted(first["pools"], key=lambda k: (LEVEL_ORDER.index(levels[k]["level"])
+                                                 if levels[k]["level"] in LEVEL_ORDER else 9, k))
+    head = ["staff pool", "level", "now"]
+    for name, _ in named:
+        head += [f"needed: {name}", "on time then"]
+    rows = []
+    totals: dict[str, list[int]] = {}
+    for k in keys:
+        p0 = first["pools"][k]
+        now, _ = _staff(p0, first["result"]["pools"][k]["servers"])
+        row = [k, levels[k]["level"], f"{now:,}"]
+        level_total = totals.setdefault(levels[k]["level"], [0] * (1 + len(named)))
+        level_total[0] += now
+        for i, (_, found) in enumerate(named):
+            p = found["pools"].get(k)
+            if p is None:
+                row += ["–", "–"]
+                continue
+            _, need = _staff(p, found["result"]["pools"][k]["servers"])
+            level_total[i + 1] += need
+            cell = f"{need:,}" + (f" ({p['after']}/area)" if p["field"] == "per_area" else "")
+            if not p["reachable"]:
+                cell = "out of reach"
+            elif not p["met"]:
+                cell += " (not met)"
+            rate = p["on_time_after"]
+            row += [cell, "–" if rate is None else f"{rate * 100:.1f}%"]
+        rows.append(row)
+    for lv in LEVEL_ORDER:
+        if lv in totals:
+            t = totals[lv]
+            rows.append([f"all pools at {lv} level", lv, f"{t[0]:,}",
+                         *[c for v in t[1:] for c in (f"{v:,}", "")]])
+    target = f"target: {first['target'] * 100:g}% of each pool's tasks within their time limit"
+    return target + "\n\n" + _rows(head, rows)

@@ -32,6 +32,7 @@ from core.platform import Platform
 from plugins.grid import api as grid
 from plugins.services import api as services
 from simulator import stats as S
+from simulator.answers import form_answers
 from simulator.capacity import LEVELS, CityModel
 from simulator.inputs import prepare
 from simulator.scenarios import Scenario
@@ -40,7 +41,7 @@ from simulator.summary import summarise
 PDF = b"%PDF-1.4\n% jinzhi simulator\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
-_DIGITS = re.compile(r"^\^(?:\[0-9\]|\\d)\{(\d+)(?:,(\d+))?\}\$$")
+_NUMBERS = re.compile(r"\d+")
 
 
 class InProcess:
@@ -103,7 +104,8 @@ class Robots:
         self.grid_of = [grids.get(c, c + "001") for c in city.community_codes]
         self.codes = [("120000",), city.district_codes, city.street_codes, city.community_codes]
         self._actors: dict[tuple, Actor] = {}
-        self._forms: dict[str, tuple[dict[str, Any], list[str]] | None] = {}
+        self._forms: dict[str, tuple[dict[str, Any], list[tuple[str, bool]]]] = {}
+        self.app_failures: dict[str, int] = {}  # "operation: reason" → applications
         self.clerk = Actor(None, "sim.clerk", Role.CLERK, scope_code=self.codes[0][0])
 
     def actor(self, role: Role, scope: str, dept: str | None = None,
@@ -181,20 +183,20 @@ class Robots:
 
     # ── applications ────────────────────────────────────────────────────────────────────
 
-    def _form(self, code: str) -> tuple[dict[str, Any], list[str]] | None:
+    def _form(self, code: str) -> tuple[dict[str, Any], list[tuple[str, bool]]]:
         if code not in self._forms:
             with self.p.sessions() as s:
                 item = services.get_item(s, code)
-                steps = services.form_steps(item)
-            props = (item.data.get("form") or {}).get("properties") or {}
-            answers = {}
-            for step in steps:
-                for f in step["fields"]:
-                    answers[f["name"]] = _answer(f, props.get(f["name"]) or {})
             mats = [(m["code"], "pdf" in (m.get("formats") or ["pdf"]))
                     for m in item.data.get("materials") or () if m.get("required", True)]
-            self._forms[code] = (answers, mats)
+            self._forms[code] = (form_answers(item.data), mats)
         return self._forms[code]
+
+    def _failed(self, op: str, reason: str | None = None) -> None:
+        """One application that could not be submitted, counted by its first error."""
+        why = reason or self.d.last_error.get(op) or "no reason given"
+        key = f"{op}: {_NUMBERS.sub('N', why)}"
+        self.app_failures[key] = self.app_failures.get(key, 0) + 1
 
     def app_submitted(self, app: Any) -> None:
         if not self.people:
@@ -204,20 +206,24 @@ class Robots:
         answers, mats = self._form(app.item.code)
         v = self.d.call("services.start", services.start_application, citizen, app.item.code)
         if v is None:
-            return
+            return self._failed("services.start")
         v = self.d.call("services.save", services.save_answers, citizen, v.id,
                         version=v.version, answers=answers)
+        if v is None:
+            return self._failed("services.save")
+        if v.errors:
+            name = sorted(v.errors)[0]
+            return self._failed("services.save", f"answer to {name} refused: {v.errors[name]}")
         for m, pdf in mats:
-            if v is None:
-                return
             v = self.d.call("services.attach", services.attach_material, citizen, v.id, m,
                             filename=f"{m}.{'pdf' if pdf else 'png'}",
                             content=PDF if pdf else PNG, version=v.version)
-        if v is None:
-            return
+            if v is None:
+                return self._failed("services.attach")
         v = self.d.call("services.submit", services.submit, citizen, v.id, version=v.version)
-        if v is not None:
-            app.ext = [v.id, v.version, v.status, citizen]
+        if v is None:
+            return self._failed("services.submit")
+        app.ext = [v.id, v.version, v.status, citizen]
 
     def _app_act(self, app: Any, action: str, actor: Actor, **fields: Any) -> None:
         if app.ext is None:
@@ -243,33 +249,6 @@ class Robots:
             self._app_act(app, "reject", self.clerk, reason="不符合条件（模拟）")
         else:
             self._app_act(app, "approve", self.clerk)
-
-
-def _answer(field: dict[str, Any], prop: dict[str, Any]) -> Any:
-    """A valid answer: the field's example, else one made from its schema."""
-    pattern = prop.get("pattern") or ""
-    digits = _DIGITS.match(pattern)
-    if digits:
-        return "6" * int(digits.group(1))
-    if pattern.startswith("^1[3-9]") or (not pattern and "phone" in field["name"]):
-        return "13812345678"
-    if pattern == "^[0-9]{17}[0-9X]$":
-        return "11010519491231002X"  # GB 11643's published example
-    if pattern and re.escape(pattern) == pattern:  # must contain a word
-        return f"阳光{pattern}模拟分部"
-    if field.get("example") is not None:
-        ex = field["example"]
-        return ex if field.get("type") != "array" or isinstance(ex, list) else [ex]
-    if field.get("enum"):
-        return [field["enum"][0]] if field.get("type") == "array" else field["enum"][0]
-    kind = field.get("type")
-    if kind == "boolean":
-        return True
-    if kind in ("integer", "number"):
-        return field.get("minimum") or 1
-    if field.get("format") == "date":
-        return "2026-06-01"
-    return "模拟填写的内容"
 
 
 # ── running ────────────────────────────────────────────────────────────────────────────
@@ -332,11 +311,19 @@ def run(sc: Scenario, database_url: str | None = None, url: str | None = None,
     with live.session() as s:
         stats = grid.statistics(s, SYSTEM)
     result["platform"] = figures
+    result["application_failures"] = failures(model.obs)
+    result["holidays_missing"] = list(inputs.holidays_missing)
     result["database"] = {"grid": stats, "database_url": str(base.engine.url)}
     result["levels"] = list(LEVELS)
     if record:
         result["calls"] = driver.log  # not JSON: for replaying in a plain loop (benchmarks)
     return result
+
+
+def failures(robots: Robots) -> dict[str, Any]:
+    """Applications the robots could not submit, by operation and first error."""
+    by = dict(sorted(robots.app_failures.items(), key=lambda kv: -kv[1]))
+    return {"count": sum(by.values()), "by_reason": by}
 
 
 def replay(platform: Platform, calls: list[tuple[Any, ...]]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import Any
 
 import simpy
@@ -87,14 +87,28 @@ class Schedule:
         """The instant at which ``hours`` of on-duty time have passed since ``t``."""
         if self.starts is None:
             return t + hours
-        target = self.worked(t) + hours
+        return self.end_at(self.worked(t) + hours, t, hours == 0)
+
+    def end_at(self, target: float, t: float, idle: bool = False) -> float:
+        """The instant after ``t`` at which ``worked`` reaches ``target`` (``idle``: nothing
+        to do, so an off-duty ``t`` moves to the next interval's start)."""
         i = bisect_left(self.done, target)
-        if i < len(self.done) and hours == 0 and self.ends[i] <= t:
+        if i < len(self.done) and idle and self.ends[i] <= t:
             i += 1  # off duty and nothing to do: the next interval's start
         if i >= len(self.done):
             return math.inf  # beyond the schedule's horizon
         end = self.ends[i] - (self.done[i] - target)
         return end if end > t else t
+
+    def segment(self, t: float) -> tuple[float, float, float] | None:
+        """The on-duty interval holding ``t`` as (start, end, worked at its start), or None
+        off duty: inside it ``worked(t)`` is plain arithmetic (see ``Pool``)."""
+        if self.starts is None:
+            return None
+        i = bisect_right(self.starts, t) - 1
+        if i < 0 or t >= self.ends[i]:
+            return None
+        return self.starts[i], self.ends[i], self.done[i] - (self.ends[i] - self.starts[i])
 
     def on_duty(self, t: float) -> bool:
         if self.starts is None:
@@ -189,23 +203,28 @@ def _h(t: dt.time) -> float:
     return t.hour + t.minute / 60 + t.second / 3600
 
 
-class _Call:
-    """What SimPy's loop needs of an event, and no more (see ``at``)."""
-
-    __slots__ = ("_ok", "_value", "callbacks")
-
-    def __init__(self, value: Any, callback: Callable[[Any], None]) -> None:
-        self._ok = True
-        self._value = value
-        self.callbacks = [callback]
-
-
 def at(env: simpy.Environment, delay: float, fn: Callable[[Any], None], value: Any = None) -> None:
-    """Call ``fn(event)`` after ``delay`` (``event._value`` is ``value``): the entry SimPy's
-    ``env.timeout`` would queue, without building a ``Timeout`` (a third of the cost of a
-    scheduled event in the capacity model). ``env.run`` and ``env.step`` treat it as any
-    other event."""
-    heappush(env._queue, (env._now + delay, 1, next(env._eid), _Call(value, fn)))
+    """Call ``fn(value)`` after ``delay``: one entry ``(time, NORMAL, id, fn, value)`` in
+    SimPy's event queue, with no ``Timeout`` and no event object (they were half the cost of
+    a scheduled step in the capacity model). ``run`` below calls them; SimPy's own events in
+    the same queue (four-element entries) still go through ``env.step``."""
+    heappush(env._queue, (env._now + delay, 1, next(env._eid), fn, value))
+
+
+def run(env: simpy.Environment, until: float) -> None:
+    """``env.run(until=until)`` for queues holding ``at`` entries. As in SimPy, events at
+    ``until`` itself are left for later."""
+    q = env._queue
+    while q and q[0][0] < until:
+        entry = heappop(q)
+        if len(entry) == 5:
+            env._now = entry[0]
+            entry[3](entry[4])
+        else:
+            heappush(q, entry)
+            env.step()
+    if env._now < until:
+        env._now = until
 
 
 class World:
@@ -220,9 +239,11 @@ class World:
     def now(self) -> float:
         return self.env.now
 
-    def call(self, delay: float, fn: Callable[[Any], None], arg: Any = None) -> None:
-        """Call ``fn(event)`` after ``delay`` hours; ``event._value`` is ``arg``.
+    def run(self, until: float) -> None:
+        """Run the model up to ``until`` hours (see the module's ``run``)."""
+        run(self.env, until)
 
-        One entry in SimPy's event queue and no process (see ``at``).
-        """
+    def call(self, delay: float, fn: Callable[[Any], None], arg: Any = None) -> None:
+        """Call ``fn(arg)`` after ``delay`` hours: one entry in SimPy's event queue and no
+        process (see ``at``)."""
         at(self.env, delay, fn, arg)

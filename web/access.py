@@ -28,7 +28,8 @@ ADMIN = Role.ADMIN
 EVENT_STAFF = frozenset({WORKER, COMMANDER, HANDLER, ADMIN})
 REPORTERS = frozenset({WORKER, COMMANDER})
 INBOX = frozenset({WORKER, COMMANDER, HANDLER})
-SERVICE_STAFF = frozenset({CLERK, ADMIN})
+# the applications desk: handlers only of a service department (web/console/desk.py)
+DESK = frozenset({CLERK, HANDLER, ADMIN})
 MAP_VIEWERS = frozenset({WORKER, COMMANDER, HANDLER, ADMIN})
 DASHBOARD = frozenset({COMMANDER, CLERK, ADMIN})
 ADMINS = frozenset({ADMIN})
@@ -75,10 +76,10 @@ MATRIX: dict[str, frozenset[Role] | ApiAccess | None] = {
     "console.event": EVENT_STAFF,
     "console.event_act": EVENT_STAFF,
     "console.photo": EVENT_STAFF | CITIZEN,
-    "console.applications": SERVICE_STAFF,
-    "console.applications_export": SERVICE_STAFF,
-    "console.application": SERVICE_STAFF,
-    "console.application_act": SERVICE_STAFF,
+    "console.applications": DESK,
+    "console.applications_export": DESK,
+    "console.application": DESK,
+    "console.application_act": DESK,
     # the one map
     "map.index": MAP_VIEWERS,
     "map.areas": MAP_VIEWERS,
@@ -109,6 +110,8 @@ MATRIX: dict[str, frozenset[Role] | ApiAccess | None] = {
     "api.get_event": ApiAccess("events:read"),
     "api.act_on_event": ApiAccess("events:write"),
     "api.event_timeline": ApiAccess("events:read"),
+    "api.add_photos": ApiAccess("events:write"),
+    "api.get_photo": ApiAccess("events:read"),
     "api.list_catalog_items": ApiAccess(None),
     "api.get_catalog_item": ApiAccess(None),
     "api.start_application": ApiAccess("applications:write"),

@@ -73,7 +73,7 @@ def submit(form: Any, citizen: bool = False, **extra: Any) -> Any | None:
             return linkage.citizen_report(
                 actor(), item_code=form.item_code.data, description=form.description.data,
                 lon=float(form.lon.data), lat=float(form.lat.data),
-                address=form.address.data or None)
+                address=form.address.data or None, photos=photos())
         return grid.report(
             db(), actor(), item_code=form.item_code.data, description=form.description.data,
             lon=float(form.lon.data), lat=float(form.lat.data),

@@ -8,6 +8,7 @@ UI works without internet); set ``map_tile_url`` in ``jinzhi.toml`` to use a til
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from typing import Any
 
@@ -25,7 +26,8 @@ def defaults(config: Config) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
         "LOGIN_RATE_LIMIT": "5 per minute",  # per address and username
         "LOGIN_RATE_LIMIT_PER_ADDRESS": "30 per minute",
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # per process by default; share it between workers in production (redis://…)
+        "RATELIMIT_STORAGE_URI": os.environ.get("JINZHI_RATELIMIT_STORAGE_URI") or "memory://",
         "MAP_TILE_URL": config.extra.get("map_tile_url", ""),
         "MAP_TILE_ATTRIBUTION": config.extra.get("map_tile_attribution", ""),
         "PAGE_SIZE": 25,

@@ -25,7 +25,7 @@ NAV: tuple[tuple[str, Any, tuple[Role, ...] | None], ...] = (
     ("console.inbox", _l("Inbox"), (Role.GRID_WORKER, Role.COMMANDER, Role.HANDLER)),
     ("console.report", _l("Report an event"), (Role.GRID_WORKER, Role.COMMANDER)),
     ("console.events", _l("Events"), (Role.GRID_WORKER, Role.COMMANDER, Role.HANDLER, Role.ADMIN)),
-    ("console.applications", _l("Applications"), (Role.CLERK, Role.ADMIN)),
+    ("console.applications", _l("Applications"), (Role.CLERK, Role.HANDLER, Role.ADMIN)),
     ("map.index", _l("Map"), (Role.COMMANDER, Role.GRID_WORKER, Role.ADMIN, Role.HANDLER)),
     ("map.dashboard", _l("Dashboard"), (Role.COMMANDER, Role.ADMIN, Role.CLERK)),
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
@@ -41,6 +41,14 @@ BOX_LABELS: dict[str, Any] = {
     "returned": _l("Returned"), "extensions": _l("Extensions to approve"),
     "to_approve": _l("To approve"), "to_close": _l("To close"), "backlog": _l("Backlog"),
     "rework": _l("Rework"),
+}
+
+# the applications desk's boxes (services.inbox, web/console/desk.py) and its full list
+APP_BOX_LABELS: dict[str, Any] = {
+    "to_accept": _l("To accept"), "supplements_answered": _l("Supplements answered"),
+    "to_review": _l("To review"), "to_decide": _l("To decide"), "to_deliver": _l("To deliver"),
+    "overdue": _l("Overdue"), "followups": _l("Bad ratings to answer"),
+    "all": _l("All applications"),
 }
 
 SERVICE_STEPS: dict[str, Any] = {
@@ -86,8 +94,20 @@ def nav_items() -> list[tuple[str, Any, bool]]:
         if endpoint == "portal.home" and current_user.is_authenticated and \
                 current_user.actor.role.is_staff:
             continue
+        if endpoint == "console.applications" and not _has_desk(current_user.actor):
+            continue
         out.append((url_for(endpoint), label, request.endpoint == endpoint))
     return out
+
+
+def _has_desk(who: Any) -> bool:
+    """Handlers see the applications desk only if their department handles applications."""
+    if who.has_role(Role.CLERK, Role.ADMIN):
+        return True
+    from plugins.services import api as services
+    from web.database import db
+
+    return services.serves_applications(db(), who)
 
 
 def url_with(**changes: Any) -> str:
@@ -123,6 +143,10 @@ def box_labels() -> dict[str, Any]:
     return BOX_LABELS
 
 
+def app_box_labels() -> dict[str, Any]:
+    return APP_BOX_LABELS
+
+
 def service_step(action: str) -> str:
     """The label of a step in an application's timeline."""
     from plugins.services import api as services
@@ -135,7 +159,8 @@ def service_step(action: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(nav_items=nav_items, url_with=url_with, Role=Role,
-                                 box_labels=box_labels, service_step=service_step)
+                                 box_labels=box_labels,
+                                 app_box_labels=app_box_labels, service_step=service_step)
     app.jinja_env.filters.update(when=when, deadline_class=deadline_class,
                                event_note=event_note)
     app.jinja_env.trim_blocks = True

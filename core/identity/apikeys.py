@@ -3,8 +3,9 @@
 A key is a high-entropy random secret shown once when issued; only its SHA-256 is stored. Each
 key has a name, scopes (``events:write``, …: the API defines which exist), an area limit and an
 optional account: a key *with* an account is a bearer token acting as that account (a staff or
-citizen login through the API); a key *without* one is a channel key. Keys can expire and be
-revoked. Every use is appended to ``core_api_key_use`` (the migration makes it append-only).
+citizen login through the API); a key *without* one is a channel key, which may name the channel
+its reports are recorded with (``wechat``, ``alipay``, …). Keys can expire and be revoked.
+Every use is appended to ``core_api_key_use`` (the migration makes it append-only).
 """
 
 from __future__ import annotations
@@ -40,7 +41,23 @@ from core.types import Timestamp, intpk
 
 KEY_PREFIX = "jzk_"  # channel keys
 TOKEN_PREFIX = "jzt_"  # bearer tokens of an account
-_SCOPE = re.compile(r"^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$")
+_CHANNEL = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
+_RATE = re.compile(r"^[1-9][0-9]{0,6} per (second|minute|hour)$")
+
+# The scopes a key may carry: what each lets its holder do (``web.api`` enforces them).
+SCOPES: dict[str, str] = {
+    "areas:read": "read areas, their boundaries (GeoJSON) and figures",
+    "catalog:read": "read the catalog of service items and event items",
+    "events:read": "read grid events you may see",
+    "events:write": "report grid events and act on them as your role allows",
+    "applications:read": "read applications you may see",
+    "applications:write": "start, fill in, submit and act on applications as your role allows",
+    "profiles:read": "read the linked profile of a person (两津联动)",
+    "statistics:read": "read statistics of events and applications",
+    "persons:act-for": "act for a person the channel has identified (Jinzhi-On-Behalf-Of)",
+    "keys:admin": "issue, list and revoke API keys",
+}
+CHANNEL_SCOPES = frozenset(SCOPES) - {"keys:admin"}  # a channel key never issues keys
 
 
 class ApiKey(Base):
@@ -54,6 +71,7 @@ class ApiKey(Base):
     area_code: Mapped[str] = mapped_column(String(15), ForeignKey("core_area.code"))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("core_account.id"), index=True)
     rate_limit: Mapped[str | None] = mapped_column(String(40))  # e.g. "600/minute"; None: default
+    channel: Mapped[str | None] = mapped_column(String(20))  # reports' channel, e.g. "wechat"
     created_at: Mapped[Timestamp]
     created_by: Mapped[str] = mapped_column(String(80))
     expires_at: Mapped[Timestamp | None]
@@ -102,21 +120,33 @@ def issue(
     account_id: int | None = None,
     expires_at: dt.datetime | None = None,
     rate_limit: str | None = None,
+    channel: str | None = None,
 ) -> tuple[ApiKey, str]:
-    """Create a key; returns the row and the secret (shown once, never stored)."""
+    """Create a key; returns the row and the secret (shown once, never stored).
+
+    ``channel`` (channel keys only) is a lower-case code such as ``wechat``; which codes
+    reports may carry is the grid's business (``POST /api/v1/keys`` offers only those)."""
     fields: dict[str, str] = {}
     if not name or not name.strip() or len(name) > 80:
         fields["name"] = "give the key a name of 1 to 80 characters (e.g. the channel's)"
     scopes = sorted(set(scopes))
-    bad = [s for s in scopes if not _SCOPE.match(s)]
-    if bad or not scopes:
-        fields["scopes"] = "give at least one scope, each like 'events:read'"
+    unknown = [s for s in scopes if s not in SCOPES]
+    if unknown or not scopes:
+        fields["scopes"] = (f"not a scope: {', '.join(unknown)}; " if unknown else
+                            "give at least one scope; ") + "use " + ", ".join(SCOPES)
+    if rate_limit is not None and not _RATE.match(rate_limit):
+        fields["rate_limit"] = "write it like '600 per minute' (per second, minute or hour)"
     try:
         level_of(area_code)
     except InvalidInput as e:
         fields["area_code"] = e.message
+    if channel is not None and (account_id is not None or not _CHANNEL.match(channel)):
+        fields["channel"] = ("a channel is for channel keys only, not tokens" if account_id
+                             else "a lower-case code of at most 20 letters, digits or _, "
+                                  "e.g. wechat")
     if fields:
-        raise InvalidInput("the key cannot be issued", fields=fields)
+        raise InvalidInput("the key cannot be issued: " + "; ".join(
+            f"{k}: {v}" for k, v in fields.items()), fields=fields)
     if session.get(Area, area_code) is None:
         raise InvalidInput(f"there is no area {area_code}",
                            fields={"area_code": "use the code of an existing area"})
@@ -124,7 +154,7 @@ def issue(
     key = ApiKey(
         name=name.strip(), prefix=secret[:10], key_hash=hash_secret(secret), scopes=scopes,
         area_code=area_code, account_id=account_id, rate_limit=rate_limit, created_at=now,
-        created_by=created_by, expires_at=expires_at,
+        created_by=created_by, expires_at=expires_at, channel=channel,
     )
     session.add(key)
     session.flush()

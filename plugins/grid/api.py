@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.areas.codes import Level, level_of
 from core.areas.models import Area
 from core.contracts import Page
@@ -50,8 +51,9 @@ TRANSITIONS = workflow.TRANSITIONS
 CHANNELS = {k: {"zh": zh, "en": en} for k, (zh, en) in intake.CHANNELS.items()}
 
 __all__ = [
-    "ACTIONS", "CHANNELS", "OUTCOMES", "STATUSES", "TRANSITIONS", "DepartmentOption",
-    "EventView", "Item", "Page", "PhotoFile", "RouteView", "TimelineEntry", "act",
+    "ACTIONS", "CHANNELS", "MAX_EVENT_PHOTOS", "OUTCOMES", "STATUSES", "TRANSITIONS",
+    "DepartmentOption", "EventView", "Item", "Page", "PhotoFile", "RouteView",
+    "TimelineEntry", "act", "add_photos",
     "area_figures", "available_actions", "bench_events", "categories", "delete_route",
     "dispatch_options", "duplicates_of", "get_event", "import_events", "inbox", "item",
     "items", "list_events", "photo", "report", "routes", "set_route", "statistics", "tick",
@@ -196,6 +198,42 @@ def photo(session: Session, actor: Actor, event_id: int | str, name: str) -> Pho
     """A stored photo of an event the actor may see."""
     ev = access.load(session, actor, event_id)
     return photos.find(session, ev.id, name)
+
+
+MAX_EVENT_PHOTOS = 30
+
+
+def add_photos(session: Session, actor: Actor, event_id: int | str, files: Iterable[Any], *,
+               via_channel: str | None = None) -> list[str]:
+    """Add photos to an open event the actor may see (its reporter's later photos, staff's
+    from the site); returns the stored names. ``via_channel``: an app reporting for the public
+    (a channel key) may add photos to the events reported through that channel inside the
+    actor's scope. Every file is checked first: ``InvalidInput`` stores none. Audited."""
+    try:
+        ev = access.load(session, actor, event_id)
+    except NotFound:
+        eid = access.parse_id(event_id) if via_channel else None
+        ev = session.get(GridEvent, eid) if eid else None  # type: ignore[assignment]
+        if ev is None or ev.channel != via_channel or not actor.sees(ev.grid_code):
+            raise
+    if ev.status in workflow.FINAL:
+        raise InvalidInput(f"event {ev.id} is {ev.status}: photos can be added only while it "
+                           "is open", fields={"photos": "the event is closed"})
+    platform, _, now = _ctx(session)
+    uploads = photos.check(files, platform.config.upload_max_bytes)
+    if not uploads:
+        raise InvalidInput("no photo was sent", fields={"photos": "attach at least one photo"})
+    have = len(photos.of_event(session, ev.id))
+    if have + len(uploads) > MAX_EVENT_PHOTOS:
+        raise InvalidInput(f"event {ev.id} has {have} photos; at most {MAX_EVENT_PHOTOS} in all",
+                           fields={"photos": f"send at most {MAX_EVENT_PHOTOS - have} more"})
+    stage = "report" if via_channel or access.is_reporter(actor, ev) else "site"
+    rows = photos.store(session, platform.config.upload_dir, ev.id, stage, uploads,
+                        actor.username, now)
+    audit.record(session, actor, "grid.event.add_photos", "grid.event", ev.id, at=now,
+                 after={"photos": [r.name for r in rows], "stage": stage},
+                 area_code=ev.grid_code, note=f"channel {via_channel}" if via_channel else None)
+    return [r.name for r in rows]
 
 
 # ── lists ────────────────────────────────────────────────────────────────────────────────

@@ -68,6 +68,13 @@ def linkage_record_status(session: Session, record: RecordRef) -> RecordRef | No
 
 
 @hookimpl
+def linkage_case_involves(session: Session, record: RecordRef, actor: Actor) -> bool | None:
+    if record.type != profiles.KIND:
+        return None
+    return profiles.involves(session, record, actor)
+
+
+@hookimpl
 def linkage_record_action(
     session: Session, record: RecordRef, action: str, data: Mapping[str, Any], actor: Actor
 ) -> RecordRef | None:

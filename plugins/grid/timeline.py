@@ -16,6 +16,7 @@ from plugins.grid.workflow import ACTIONS, STATUSES
 LABELS = {
     "report": {"zh": "上报", "en": "Reported"},
     "whistle_late": {"zh": "报到超时", "en": "Did not report in on time"},
+    "add_photos": {"zh": "补充照片", "en": "Photos added"},
     **{name: spec["label"] for name, spec in ACTIONS.items()},
 }
 PUBLIC_NOTES = {"close", "not_register", "self_handle", "merge_duplicate"}

@@ -8,6 +8,9 @@ nothing was stored), ``NotFound`` (an unknown identity number, case or record),
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from core.contracts import Evidence, RecordRef, Subject
@@ -44,10 +47,13 @@ def profile(
 def citizen_report(
     session: Session, actor: Actor, *, item_code: str, description: str,
     lon: float | None = None, lat: float | None = None, address: str | None = None,
+    photos: Iterable[Any] = (),
 ) -> Report:
-    """Report a problem as a citizen; it becomes a grid event (at the point, else at home)."""
+    """Report a problem as a citizen; it becomes a grid event (at the point, else at home).
+    ``photos``: ``bytes``, ``(filename, bytes)``, paths or file objects (JPEG, PNG, WebP
+    within the upload limit; a bad one is ``InvalidInput`` and nothing is stored)."""
     return reports.citizen_report(session, actor, item_code=item_code, description=description,
-                                  lon=lon, lat=lat, address=address)
+                                  lon=lon, lat=lat, address=address, photos=photos)
 
 
 def my_reports(session: Session, actor: Actor, *, limit: int = 50) -> list[Report]:

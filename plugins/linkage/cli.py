@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -49,6 +50,11 @@ def _subject(session: Any, text: str) -> Any:
     if not sep:
         raise InvalidInput(f"{text!r} is not KIND:KEY", fields={"holder": "person:ID or org:CODE"})
     return api.subject(session, kind, key)
+
+
+def _status(ref: RecordRef) -> str:
+    """A record's status for a terminal: the code, and its label when the plugin gives one."""
+    return f"{ref.status} {ref.label}" if ref.label else ref.status
 
 
 def _plain(value: Any) -> Any:
@@ -104,13 +110,17 @@ def profile_cmd(ctx: click.Context, kind: str, key: str, username: str, case: st
 @click.option("--lon", type=float)
 @click.option("--lat", type=float)
 @click.option("--address")
+@click.option("--photo", "photos", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A photo of the problem (JPEG, PNG or WebP); repeat for more.")
 @click.pass_context
 def report_cmd(ctx: click.Context, item_code: str, description: str, username: str,
-               lon: float | None, lat: float | None, address: str | None) -> None:
+               lon: float | None, lat: float | None, address: str | None,
+               photos: tuple[Path, ...]) -> None:
     with _unit(ctx, username) as (s, actor):
         r = api.citizen_report(s, actor, item_code=item_code, description=description,
-                               lon=lon, lat=lat, address=address)
-    click.echo(f"{show(r.event)}  {r.event.status}  {r.event.title}")
+                               lon=lon, lat=lat, address=address, photos=photos)
+    click.echo(f"{show(r.event)}  {_status(r.event)}  {r.event.title}")
 
 
 @linkage.command("reports", help="A citizen's own reports and where each stands.")
@@ -120,7 +130,7 @@ def reports_cmd(ctx: click.Context, username: str) -> None:
     with _unit(ctx, username) as (s, actor):
         found = api.my_reports(s, actor)
     for r in found:
-        click.echo(f"{r.reported_at:%Y-%m-%d %H:%M}  {show(r.event)}  {r.event.status}  "
+        click.echo(f"{r.reported_at:%Y-%m-%d %H:%M}  {show(r.event)}  {_status(r.event)}  "
                    f"{r.event.title}")
     if not found:
         click.echo("no reports")
@@ -147,7 +157,7 @@ def check_cmd(ctx: click.Context, event_id: str, item_code: str, grid_code: str,
     for e in c.evidence:
         click.echo(f"  evidence {e.id} {e.title} valid until {e.valid_until or '-'}")
     if c.followup:
-        click.echo(f"  follow-up {show(c.followup)} {c.followup.status} {c.followup.title}")
+        click.echo(f"  follow-up {show(c.followup)} {_status(c.followup)} {c.followup.title}")
     for p in c.candidates if c.outcome == "ambiguous" else ():
         click.echo(f"  candidate {p.number} {p.name}")
 
@@ -163,7 +173,7 @@ def close_cmd(ctx: click.Context, event_id: str, username: str, evidence_id: str
     with _unit(ctx, username) as (s, actor):
         r = api.close_with_evidence(s, actor, RecordRef(GRID_EVENT, event_id),
                                     evidence_id=evidence_id, note=note)
-    click.echo(f"{show(r)}  {r.status}  {r.title}")
+    click.echo(f"{show(r)}  {_status(r)}  {r.title}")
 
 
 @linkage.group("evidence", help="Once-only: offer evidence already held, and use it.")
@@ -202,7 +212,7 @@ def use_cmd(ctx: click.Context, evidence_id: str, username: str, holder: str, ty
     with _unit(ctx, username) as (s, actor):
         r = api.confirm_evidence(s, actor, _case(case), _subject(s, holder), type_, evidence_id,
                                  material_code=material_code, version=version)
-    click.echo(f"used evidence {evidence_id} for {material_code}: {show(r)} {r.status}")
+    click.echo(f"used evidence {evidence_id} for {material_code}: {show(r)} {_status(r)}")
 
 
 @linkage.command("data-use", help="Who used your data (or SUBJECT's: admins, auditors), "

@@ -50,7 +50,7 @@ def offer_evidence(
     before choosing to reuse one (manual upload stays possible). The applicant acts for
     themself or for the organisation they represent; staff for a case in their work."""
     holder = _holder(session, actor, holder, type)
-    case = cases.require_case(session, case, "evidence")
+    case = cases.require_case(session, actor, case, "evidence")
     today = Platform.of(session).now().date()
     return [e for e in pull(session, actor, holder, type, case) if is_valid(e, today)]
 
@@ -62,7 +62,7 @@ def confirm_evidence(
     """The applicant confirms one previewed document: it is checked again (still theirs,
     still valid), attached to the application through ``linkage_record_action`` (action
     ``reuse_certificate``), linked, and the use logged. Returns the application's state."""
-    case = cases.require_case(session, case, "evidence")
+    case = cases.require_case(session, actor, case, "evidence")
     if case.type != APPLICATION:
         raise InvalidInput("evidence is reused in an application",
                            fields={"case": "services.application:ID"})

@@ -18,7 +18,7 @@ from core.errors import ConfigurationError, InvalidInput, NotFound
 from core.identity.models import Organisation
 from core.identity.roles import Actor, Role
 from core.platform import Platform
-from plugins.linkage import catalog, evidence, links
+from plugins.linkage import cases, catalog, evidence, links
 from plugins.linkage.refs import (
     CONCERNS,
     EVIDENCE,
@@ -90,7 +90,7 @@ def check_licence_at(
     if rule is None:
         raise InvalidInput(f"event item {item_code} is not about a licence",
                            fields={"item_code": "an item tagged licence, e.g. 0801 无照经营"})
-    event = links.status(session, event)
+    event = cases.require_case(session, actor, event, "the organisation's licence")
     org, candidates = _pick(session, grid_code, lon, lat, credit_code)
     if org is None:
         outcome = "ambiguous" if candidates else "no_organisation"
@@ -156,6 +156,7 @@ def close_with_evidence(
     """Close a licence event once the organisation holds the licence: the licence is pulled
     (logged for the event), checked, and the grid plugin closes the event with it
     (``linkage_record_action``, action ``close``), its own rules applying."""
+    cases.require_case(session, actor, event, "the organisation's licence")
     concerns = links.from_(session, event, CONCERNS)
     if not concerns:
         raise InvalidInput(f"no organisation is linked to {event.type}:{event.id}: check the "

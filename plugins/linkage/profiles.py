@@ -50,7 +50,7 @@ def _purpose(
         return RecordRef(SELF, str(viewer.person_id), title="本人查看 / own data")
     if subject.kind == "place" and case is None:
         return RecordRef(AREA, subject.key, title="辖区管理 / looking after the area")
-    return cases.require_case(session, case, f"this {subject.kind}'s profile")
+    return cases.require_case(session, viewer, case, f"this {subject.kind}'s profile")
 
 
 def _scrubbed(s: ProfileSection) -> ProfileSection:

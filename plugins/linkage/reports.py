@@ -3,6 +3,7 @@ becomes a grid event in their community, and its progress flows back to their ow
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -24,11 +25,12 @@ from plugins.linkage.views import Report
 def citizen_report(
     session: Session, actor: Actor, *, item_code: str, description: str,
     lon: float | None = None, lat: float | None = None, address: str | None = None,
+    photos: Iterable[Any] = (),
 ) -> Report:
     """Report a problem as a citizen. Where: the point given, else the citizen's home grid.
     The grid plugin opens the event (``linkage_open_case``, kind ``grid.event``, channel
-    ``linkage``) and checks the rest (the item, the text); it fills in the reporter's name
-    and phone from the register."""
+    ``linkage``) and checks the rest (the item, the text, the photos: type and size, as a
+    grid worker's); it fills in the reporter's name and phone from the register."""
     person = _reporter(session, actor)
     description = (description or "").strip()
     if len(description) < 2:
@@ -40,7 +42,7 @@ def citizen_report(
         "item_code": str(item_code or "").strip(), "description": description[:2000],
         "lon": lon, "lat": lat, "grid_code": None if lon is not None else grid,
         "address": (address or "").strip()[:300] or None, "channel": "linkage",
-        "reporter_kind": "citizen",
+        "reporter_kind": "citizen", "photos": tuple(photos or ()),
     }
     who = Party("person", person.id, person.id_number, person.name, person.home_grid)
     origin = RecordRef(PERSON, str(person.id), title=person.name)
@@ -51,7 +53,8 @@ def citizen_report(
         raise ConfigurationError("no plugin takes reports (grid.event): is the grid plugin on?")
     row = links.link(session, actor, REPORTED, origin, event, note=event.title or None)
     audit.record(session, actor, "linkage.report", event.type, event.id, at=platform.now(),
-                 area_code=grid, after={"item_code": data["item_code"], "channel": "linkage"})
+                 area_code=grid, after={"item_code": data["item_code"], "channel": "linkage",
+                                        "photos": len(data["photos"])})
     return Report(event=links.status(session, event), reported_at=row.created_at,
                   reporter=actor.username)
 

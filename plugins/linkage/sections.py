@@ -87,7 +87,8 @@ def _links(session: Session, subject: Subject) -> ProfileSection:
         other = links.b_ref(row) if mine_a else links.a_ref(row)
         now = links.status(session, other)
         rows.append({"relation": row.relation, "type": now.type, "id": now.id,
-                     "title": now.title, "status": now.status, "url": now.url,
+                     "title": now.title, "status": now.status,
+                     "status_label": now.label or now.status, "url": now.url,
                      "linked_at": row.created_at})
     return ProfileSection(key="linkage.links", title="关联事项 / Linked records", order=40,
                           summary={"linked": len(rows)}, rows=tuple(rows))

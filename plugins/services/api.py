@@ -17,11 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.areas.codes import level_of
 from core.areas.models import Area
 from core.contracts import Page
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.identity.models import Organisation
-from core.identity.roles import Actor
+from core.identity.roles import Actor, Role
 from core.platform import Platform
 from plugins.services import (
     access,
@@ -79,6 +80,7 @@ __all__ = [
     "reuse_certificate",
     "save_answers",
     "search_items",
+    "serves_applications",
     "start_application",
     "statistics",
     "storefronts",
@@ -336,6 +338,23 @@ def inbox(session: Session, actor: Actor, per_page: int = 20) -> dict[str, Page]
            for k, s in lists.items()}
     out["followups"] = followups_of(session, actor, per_page=per_page)
     return out
+
+
+def serves_applications(session: Session, actor: Actor) -> bool:
+    """Whether ``actor`` works on applications at all: clerks and admins do; a handler only
+    when their department implements service items at its level (a department that only
+    handles grid events has no applications to review)."""
+    if not access.is_staff(actor):
+        return False
+    if actor.department_code is None or actor.has_role(Role.CLERK, Role.ADMIN):
+        return True
+    area, _, dept_type = actor.department_code.partition(".")
+    try:
+        level = level_of(area).label
+    except InvalidInput:
+        return False
+    return session.scalar(select(Item.code).where(
+        Item.department == dept_type, Item.level == level).limit(1)) is not None
 
 
 def _no_inbox() -> PermissionDenied:

@@ -87,6 +87,11 @@ def linkage_record_status(session: Session, record: RecordRef) -> RecordRef | No
 
 
 @hookimpl
+def linkage_case_involves(session: Session, record: RecordRef, actor: Actor) -> bool | None:
+    return profiles.involves(session, record, actor)
+
+
+@hookimpl
 def linkage_record_action(
     session: Session, record: RecordRef, action: str, data: Mapping[str, Any], actor: Actor
 ) -> RecordRef | None:

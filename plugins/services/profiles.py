@@ -1,12 +1,13 @@
 """The services side of linkage's one picture (两津联动): a person's or organisation's
-applications, certificates and ratings; a place's applications; a record's status."""
+applications, certificates and ratings; a place's applications and the overdue ones; a
+record's status (code and label); whether someone works on a record."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.areas.codes import Level, level_of
@@ -14,12 +15,15 @@ from core.contracts import ProfileSection, RecordRef, Subject
 from core.errors import InvalidInput, NotFound
 from core.identity.models import Person
 from core.identity.roles import Actor
-from plugins.services import access, certificates, followups
+from core.platform import Platform
+from plugins.services import access, certificates, deadlines, followups
 from plugins.services.models import Application, Followup, Item
 from plugins.services.workflow import STATUSES, TRANSITIONS
 
 APPLICATION = "services.application"
 ROWS = 20
+OVERDUE_ROWS = 10
+FOLLOWUP_LABELS = {"open": "待答复", "answered": "已答复"}
 
 
 def record_status(session: Session, record: RecordRef) -> RecordRef | None:
@@ -32,10 +36,33 @@ def record_status(session: Session, record: RecordRef) -> RecordRef | None:
             return None
         app, name = found
         return RecordRef(APPLICATION, str(app.id), title=f"{app.ref} {name}",
-                         status=app.status, url=f"/services/applications/{app.id}")
+                         status=app.status, url=f"/services/applications/{app.id}",
+                         label=STATUSES[app.status]["zh"])
     if record.type == followups.KIND and record.id.isdigit():
         f = session.get(Followup, int(record.id))
-        return followups.ref(f) if f else None
+        return _followup_ref(f) if f else None
+    return None
+
+
+def _followup_ref(f: Followup) -> RecordRef:
+    found = followups.ref(f)
+    return RecordRef(found.type, found.id, title=found.title, status=found.status,
+                     url=found.url, label=FOLLOWUP_LABELS.get(f.status, f.status))
+
+
+def involves(session: Session, record: RecordRef, actor: Actor) -> bool | None:
+    """Whether ``actor`` works on the application (its applicant, staff of its department
+    and area) or the follow-up (the person it is for, staff of its department and area)."""
+    if record.type == APPLICATION:
+        key = record.id
+        app = session.scalar(select(Application).where(
+            Application.id == int(key) if key.isdigit() else Application.ref == key))
+        return app is not None and access.may_see(actor, app)
+    if record.type == followups.KIND:
+        f = session.get(Followup, int(record.id)) if record.id.isdigit() else None
+        return f is not None and (
+            (actor.person_id is not None and f.person_id == actor.person_id)
+            or access.staff_sees(actor, f.area_code, f.department_code))
     return None
 
 
@@ -72,7 +99,7 @@ def record_action(
                                fields={"action": "answer"})
         if not record.id.isdigit():
             raise NotFound(f"there is no follow-up {record.id}")
-        return followups.ref(followups.answer(session, actor, int(record.id),
+        return _followup_ref(followups.answer(session, actor, int(record.id),
                                               str(data.get("answer") or "")))
     return None
 
@@ -110,23 +137,50 @@ def sections(session: Session, subject: Subject, viewer: Actor) -> list[ProfileS
 
 
 def _place(session: Session, subject: Subject, viewer: Actor) -> list[ProfileSection]:
-    """Applications of the people who live in the place, counted by status."""
+    """Applications of the people who live in the place, counted by status, and those past
+    their time limit (the clock running: ``deadlines.overdue_clause``) — counted in the same
+    pass; listed, the most overdue first, only when there are any."""
     try:
         level_of(subject.key)
     except InvalidInput:
         return []
     if not access.is_staff(viewer) or not viewer.sees(subject.key):
         return []
+    now = Platform.of(session).now()
     prefix = subject.key[:2] if level_of(subject.key) is Level.CITY else subject.key
-    stmt = (select(Application.status, func.count())
+    # an index range, not LIKE: SQLite cannot use an index for LIKE prefix || '%'
+    residents = (Person.home_grid >= prefix, Person.home_grid < prefix + ":",
+                 access.scope_clause(viewer))
+    late = deadlines.overdue_clause(now)
+    stmt = (select(Application.status, func.count(), func.sum(case((late, 1), else_=0)))
             .join(Person, Person.id == Application.applicant_id)
-            # an index range, not LIKE: SQLite cannot use an index for LIKE prefix || '%'
-            .where(Person.home_grid >= prefix, Person.home_grid < prefix + ":",
-                   access.scope_clause(viewer))
-            .group_by(Application.status))
-    counts = {status: n for status, n in session.execute(stmt)}
+            .where(*residents).group_by(Application.status))
+    counts, overdue = {}, 0
+    for status, n, n_late in session.execute(stmt):
+        counts[status] = n
+        overdue += int(n_late or 0)
     return [ProfileSection(
         key="services.applications", title="办件 / Applications",
         summary={"applications": sum(counts.values()), **counts},
         rows=tuple({"status": s, "status_label": STATUSES[s]["zh"], "count": n}
-                   for s, n in sorted(counts.items())), order=30)]
+                   for s, n in sorted(counts.items())), order=30),
+        _overdue(session, residents, late, overdue, now)]
+
+
+def _overdue(session: Session, residents: tuple[Any, ...], late: Any, total: int,
+             now: Any) -> ProfileSection:
+    rows: tuple[dict[str, Any], ...] = ()
+    if total:
+        stmt = (select(Application, Item.name_zh)
+                .join(Person, Person.id == Application.applicant_id)
+                .join(Item, Item.code == Application.item_code)
+                .where(*residents, late)
+                .order_by(Application.due_at, Application.id).limit(OVERDUE_ROWS))
+        rows = tuple({"ref": a.ref, "item": name, "status": a.status,
+                      "status_label": STATUSES[a.status]["zh"], "area_code": a.area_code,
+                      "department_code": a.department_code, "due_at": a.due_at,
+                      "days_overdue": (now - a.due_at).days}
+                     for a, name in session.execute(stmt))
+    return ProfileSection(
+        key="services.overdue", title="超期办件 / Overdue applications",
+        summary={"overdue": total, "shown": len(rows)}, rows=rows, order=32)

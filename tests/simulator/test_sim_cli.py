@@ -89,3 +89,28 @@ def test_run_in_system_mode(cli, tmp_path):
     assert "platform:" in out and "ops/s" in out and "grid.report" in out
     data = json.loads((tmp_path / "sys" / "result.json").read_text("utf-8"))
     assert data["mode"] == "system" and data["database"]["grid"]["reported"] > 0
+
+
+def test_size_normal_and_rainstorm_side_by_side(cli, tmp_path):
+    out = invoke(cli, tmp_path, "size", "demo", "demo_rainstorm", "--target", "0.9",
+                 "--pool", "commander.community", "--pool", "grid_worker",
+                 "--out", str(tmp_path / "nr"), "--horizon-days", "10", "--warmup-days", "2",
+                 "-n", "2", "--workers", "1", "-q")
+    head = next(line for line in out.splitlines() if line.startswith("staff pool"))
+    assert "needed: demo" in head and "needed: demo_rainstorm" in head
+    assert "all pools at community level" in out
+    rows = {line.split()[0]: line for line in out.splitlines()
+            if line.startswith(("grid_worker", "commander.community"))}
+    assert set(rows) == {"grid_worker", "commander.community"}
+    assert (tmp_path / "nr" / "sizing.txt").read_text("utf-8").startswith("target: 90%")
+    for name in ("demo", "demo_rainstorm"):
+        assert "[staff.grid_worker]" in (tmp_path / "nr" / name / "staff.toml").read_text()
+
+
+def test_the_rainstorm_brings_more_flood_reports(cli, tmp_path):
+    out = invoke(cli, tmp_path, "compare", "demo", "demo_rainstorm", "--out",
+                 str(tmp_path / "cr"), "--horizon-days", "10", "--warmup-days", "2",
+                 "-n", "2", "--workers", "1", "-q")
+    arrived = next(line for line in out.splitlines() if line.startswith("events arrived"))
+    a, b = (float(x.replace(",", "")) for x in arrived.split()[2:5:2])
+    assert b > a

@@ -65,3 +65,25 @@ def test_replay_in_a_plain_loop(day, tmp_path):
     loop = system.replay(p, result["calls"])
     assert loop["operations"] == result["platform"]["operations"]
     assert loop["errors"].get("grid.report", 0) == 0
+
+
+def test_every_application_is_submitted(day):
+    _, _, result = day
+    failed = result["application_failures"]
+    assert failed == {"count": 0, "by_reason": {}}
+    assert result["database"]["grid"]["reported"] > 0
+
+
+def test_failed_applications_are_reported_by_reason(tmp_path, monkeypatch):
+    # a generator that leaves every form empty: nothing can be submitted, and the result
+    # says why, grouped by operation and first error
+    monkeypatch.setattr(system, "form_answers", lambda data: {})
+    sc = replace(scenarios.load("demo"), horizon_days=0.5, warmup_days=0, replications=1)
+    result = system.run(sc, out=tmp_path)
+    failed = result["application_failures"]
+    assert failed["count"] > 0
+    assert sum(failed["by_reason"].values()) == failed["count"]
+    assert all(k.startswith("services.submit: ") for k in failed["by_reason"])
+    from simulator import report
+
+    assert "applications not submitted" in report.table(result)

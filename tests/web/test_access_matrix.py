@@ -24,13 +24,18 @@ from plugins.services import api as services
 from web.access import MATRIX, PUBLIC, ApiAccess, problems
 
 USERS = ["anonymous", "admin", "commander.city", "commander.d1", "commander.s1",
-         "commander.c1", "worker.g1", "worker.g2", "clerk.d1", "handler", "citizen1"]
-# Users for whom the sample records (in grid g1 of district 1) are outside their area.
+         "commander.c1", "worker.g1", "worker.g2", "clerk.d1", "handler", "handler.d1.gas",
+         "citizen1"]
+# Users for whom the sample records (in grid g1 of district 1) are outside their area; the
+# sample application goes to the street's service centre, not to the handler's department.
 OUT_OF_SCOPE = {
-    "event": {"worker.g2", "handler"},
-    "application": set(),
+    "event": {"worker.g2", "handler", "handler.d1.gas"},
+    "application": {"handler"},
 }
 APPLICATION_ENDPOINTS = {"console.application", "console.application_act"}
+# the applications desk: a handler of a department without service items has none
+DESK_ENDPOINTS = {"console.applications", "console.applications_export", *APPLICATION_ENDPOINTS}
+NO_DESK = {"handler.d1.gas"}
 EVENT_ENDPOINTS = {"console.event", "console.event_act", "console.photo", "portal.report_detail"}
 
 
@@ -86,6 +91,8 @@ def _expected(endpoint: str, user: str, method: str) -> set[int]:
     role = {"handler": Role.HANDLER}.get(user) or _ROLES[user]
     if allowed and role not in allowed:
         return {403}
+    if endpoint in DESK_ENDPOINTS and user in NO_DESK:
+        return {403}
     scoped = (endpoint in EVENT_ENDPOINTS and user in OUT_OF_SCOPE["event"]) or (
         endpoint in APPLICATION_ENDPOINTS and user in OUT_OF_SCOPE["application"])
     if scoped:
@@ -102,7 +109,7 @@ UI = [e for e, v in MATRIX.items() if not isinstance(v, ApiAccess) and e != "sta
 _ROLES = {"admin": Role.ADMIN, "commander.city": Role.COMMANDER, "commander.d1": Role.COMMANDER,
           "commander.s1": Role.COMMANDER, "commander.c1": Role.COMMANDER,
           "worker.g1": Role.GRID_WORKER, "worker.g2": Role.GRID_WORKER, "clerk.d1": Role.CLERK,
-          "citizen1": Role.CITIZEN}
+          "handler.d1.gas": Role.HANDLER, "citizen1": Role.CITIZEN}
 
 
 def test_every_endpoint_is_in_the_matrix(app: Flask) -> None:

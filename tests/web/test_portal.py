@@ -3,6 +3,7 @@ error summary, check your answers, confirmation; my applications; rating."""
 
 from __future__ import annotations
 
+import io
 import re
 
 from webclient import csrf_token, do_login, post
@@ -167,12 +168,31 @@ def test_citizen_report_goes_through_linkage_and_shows_in_my_reports(client, log
         lon, lat = area.label_lon, area.label_lat
     login(client, "citizen1")
     page = client.get("/report").get_data(as_text=True)
-    assert 'name="photos"' not in page  # linkage takes no photos yet: not offered
-    r = client.post("/report", data={
+    assert 'name="photos"' in page  # photos go through linkage too
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    # a file that is no image: the error at the field, nothing stored
+    r = client.post("/report", content_type="multipart/form-data", data={
         "csrf_token": csrf_token(client, "/report"), "item_code": "0101",
-        "description": "路灯不亮了，晚上很黑", "lon": f"{lon:.6f}", "lat": f"{lat:.6f}"})
+        "description": "路灯不亮了，晚上很黑", "lon": f"{lon:.6f}", "lat": f"{lat:.6f}",
+        "photos": (io.BytesIO(b"%PDF-1.7 not a photo"), "lamp.pdf")})
+    assert r.status_code == 200 and "JPEG" in r.get_data(as_text=True)
+    with platform.session() as s:
+        account_id = s.scalar(select(Account.id).where(Account.username == "citizen1"))
+        from plugins.linkage import api as linkage
+
+        assert linkage.my_reports(s, load_actor(s, account_id)) == []
+    r = client.post("/report", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client, "/report"), "item_code": "0101",
+        "description": "路灯不亮了，晚上很黑", "lon": f"{lon:.6f}", "lat": f"{lat:.6f}",
+        "photos": (io.BytesIO(png), "lamp.png")})
     assert r.status_code == 302, r.get_data(as_text=True)[:2000]
     event_id = r.headers["Location"].rsplit("/", 1)[1]
+    # the citizen sees the photo on their report's page, and may fetch it
+    detail = client.get(f"/my/reports/{event_id}").get_data(as_text=True)
+    photo = re.search(rf'src="(/console/photos/{event_id}/[^"]+)"', detail)
+    assert photo, detail[:3000]
+    fetched = client.get(photo.group(1))
+    assert fetched.status_code == 200 and fetched.data == png
     from plugins.linkage import api as linkage
 
     with platform.session() as s:

@@ -19,7 +19,7 @@ from werkzeug.routing import Map, PathConverter, Rule
 
 from core.errors import JinzhiError
 from web.access import ApiAccess
-from web.api import credentials, runtime, spec
+from web.api import credentials, ratelimit, runtime, spec
 from web.api.problems import ApiProblem, from_http, from_jinzhi, problem
 from web.database import rollback
 
@@ -109,6 +109,7 @@ def _setup(state: object) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     app.extensions["csrf"].exempt(bp)  # keys and tokens; cookie calls check CSRF themselves
+    ratelimit.warn_if_per_worker(app)
 
 
 from web.api import (  # noqa: E402  - each module declares its operations on ``api``
@@ -119,9 +120,10 @@ from web.api import (  # noqa: E402  - each module declares its operations on ``
     eventitems,
     events,
     keys,
+    photos,
     profiles,
     statistics,
 )
 
 __all__ = ["api", "applications", "areas", "bp", "catalog", "docs", "eventitems", "events",
-           "keys", "profiles", "statistics"]
+           "keys", "photos", "profiles", "statistics"]

@@ -35,22 +35,11 @@ from core.areas.codes import contains
 from core.errors import InvalidInput
 from core.identity import apikeys
 from core.identity.accounts import load_actor
+from core.identity.apikeys import SCOPES
 from core.identity.roles import Actor, Role
 from web.api.problems import ApiProblem
 from web.database import db, platform
 
-SCOPES: dict[str, str] = {
-    "areas:read": "read areas, their boundaries (GeoJSON) and figures",
-    "catalog:read": "read the catalog of service items and event items",
-    "events:read": "read grid events you may see",
-    "events:write": "report grid events and act on them as your role allows",
-    "applications:read": "read applications you may see",
-    "applications:write": "start, fill in, submit and act on applications as your role allows",
-    "profiles:read": "read the linked profile of a person (两津联动)",
-    "statistics:read": "read statistics of events and applications",
-    "persons:act-for": "act for a person the channel has identified (Jinzhi-On-Behalf-Of)",
-    "keys:admin": "issue, list and revoke API keys",
-}
 CHANNEL_SCOPES = frozenset(SCOPES) - {"keys:admin"}
 _READ_ALL = frozenset({"areas:read", "catalog:read", "events:read", "statistics:read"})
 ROLE_SCOPES: dict[Role, frozenset[str]] = {

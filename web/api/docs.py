@@ -50,7 +50,8 @@ TAGS = [
     {"name": "areas", "description": "The four-level grid: city, districts, streets, "
                                      "communities, grids"},
     {"name": "event-items", "description": "What can be reported: 9 categories of items"},
-    {"name": "events", "description": "Grid events: report, list, read, act on, follow"},
+    {"name": "events", "description": "Grid events: report, list, read, act on, follow, "
+                                      "add photos"},
     {"name": "catalog", "description": "Government service items (政务服务事项)"},
     {"name": "applications", "description": "Applying for a service item, and handling it"},
     {"name": "profiles", "description": "One picture of a person (两津联动)"},
@@ -110,10 +111,13 @@ def reference() -> str:
     by_tag: dict[str, list[dict[str, Any]]] = {t["name"]: [] for t in doc["tags"]}
     for path, item in doc["paths"].items():
         for method, op in item.items():
-            body = (op.get("requestBody") or {}).get("content", {}).get("application/json")
+            content = (op.get("requestBody") or {}).get("content", {})
+            body = content.get("application/json")
+            form = (content.get("multipart/form-data") or {}).get("schema", {})
             by_tag.setdefault(op["tags"][0], []).append({
                 "method": method.upper(), "path": doc["servers"][0]["url"] + path, "op": op,
                 "body_ref": (body or {}).get("schema", {}).get("$ref", "").rsplit("/", 1)[-1],
+                "upload": ", ".join(form.get("required", ())),
             })
     schemas = {name: _schema_text(s) for name, s in doc["components"]["schemas"].items()}
     return render_template("api/reference.html", doc=doc, by_tag=by_tag, schemas=schemas,

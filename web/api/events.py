@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from flask import g
 from pydantic import BaseModel, Field, StrictBool
 
 from core.errors import Conflict, NotFound
@@ -41,9 +42,10 @@ PUBLIC_REPORTERS = ("citizen",)  # events the public reported: their public view
 
 class Photo(BaseModel):
     name: str
-    stage: str
+    stage: str = Field(description="when it was taken: report, site, feedback, verify, …")
     content_type: str
     size: int
+    url: str = Field(description="the file itself (GET, with the same credentials)")
 
 
 class Event(BaseModel):
@@ -162,15 +164,18 @@ def view(e: Any, actions: list[str] | None = None) -> Event:
         closed_at=local(e.closed_at), due_at=local(e.due_at), overdue=e.overdue,
         outcome=e.outcome, public_note=e.public_note, self_handled=e.self_handled,
         rework_count=e.rework_count, escalation_level=e.escalation_level,
-        photos=[Photo(name=p.name, stage=p.stage, content_type=p.content_type, size=p.size)
-                for p in e.photos],
+        photos=[Photo(name=p.name, stage=p.stage, content_type=p.content_type, size=p.size,
+                      url=f"{_url(e.id)}/photos/{p.name}") for p in e.photos],
         actions=actions)
 
 
 def channel_of(who: Principal) -> str:
-    """The channel a report came through: the key's name when it names one (alipay, …)."""
+    """The channel a report came through: a channel key's own (``wechat``, …), else its name
+    when that names a channel (alipay, …), else ``other``; ``web`` for the login cookie."""
     if who.kind == "key" and who.actor is not None:
-        name = who.actor.username.removeprefix("channel:").lower()
+        key = g.get("api_key")
+        name = getattr(key, "channel", None) or \
+            who.actor.username.removeprefix("channel:").lower()
         return name if name in grid.CHANNELS else "other"
     return "web" if who.kind == "session" else "app"
 

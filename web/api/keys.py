@@ -13,6 +13,7 @@ from core.areas.models import Area
 from core.errors import PermissionDenied
 from core.identity import apikeys
 from core.identity.apikeys import ApiKey, ApiKeyUse
+from plugins.grid import api as grid
 from web.api import api
 from web.api.credentials import CHANNEL_SCOPES, ROLE_SCOPES, SCOPES, check_rate, current
 from web.api.models import AreaCode, Body, PageQuery, QueryBool, Text, local, make_page, page_of
@@ -22,6 +23,7 @@ from web.database import db, platform
 
 ScopeName = Literal[tuple(sorted(SCOPES))]  # type: ignore[valid-type]
 ChannelScope = Literal[tuple(sorted(CHANNEL_SCOPES))]  # type: ignore[valid-type]
+ChannelCode = Literal[tuple(grid.CHANNELS)]  # type: ignore[valid-type]
 
 
 class TokenRequest(Body):
@@ -46,6 +48,7 @@ class Key(BaseModel):
     scopes: list[str]
     area_code: str = Field(description="the area limit")
     rate_limit: str | None
+    channel: str | None = Field(description="the channel its reports are recorded with")
     created_at: dt.datetime
     created_by: str
     expires_at: dt.datetime | None
@@ -64,6 +67,9 @@ class NewKey(Body):
     rate_limit: str | None = Field(None, pattern=r"^[1-9][0-9]{0,6} per (second|minute|hour)$",
                                    description="e.g. '600 per minute' (default: the server's)")
     expires_at: dt.datetime | None = None
+    channel: ChannelCode | None = Field(
+        None, description="the channel its reports are recorded with, e.g. 'wechat' "
+                          "(default: the key's name if it is a channel, else 'other')")
 
 
 class KeyUse(BaseModel):
@@ -85,7 +91,8 @@ class KeyQuery(PageQuery):
 
 def _key(k: ApiKey) -> Key:
     return Key(id=k.id, name=k.name, prefix=k.prefix, scopes=list(k.scopes),
-               area_code=k.area_code, rate_limit=k.rate_limit, created_at=local(k.created_at),
+               area_code=k.area_code, rate_limit=k.rate_limit, channel=k.channel,
+               created_at=local(k.created_at),
                created_by=k.created_by, expires_at=local(k.expires_at),
                revoked_at=local(k.revoked_at), last_used_at=local(k.last_used_at))
 
@@ -169,7 +176,7 @@ def create_key(body: NewKey) -> Any:
     key, secret = apikeys.issue(
         db(), body.name, body.scopes, body.area_code, now=platform().now(),
         created_by=who.actor.username if who.actor else "?", rate_limit=body.rate_limit,
-        expires_at=body.expires_at)
+        expires_at=body.expires_at, channel=body.channel)
     return NewKeyAnswer(**_key(key).model_dump(), secret=secret)
 
 

@@ -45,6 +45,9 @@ class Operation:
     etag: bool = False  # the answer carries an ETag (the record's version)
     paged: bool = False  # the answer carries Link and X-Total-Count
     errors: tuple[int, ...] = ()
+    upload: str | None = None  # the body is multipart/form-data with files in this field
+    upload_types: tuple[str, ...] = ()  # the media types those files may have
+    binary: tuple[str, ...] = ()  # the answer is a file of one of these media types
     path_descriptions: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -67,8 +70,10 @@ class Operation:
         found = {400, 401, 403, 404, 429, *self.errors}
         if self.query is not None or self.body is not None:
             found.add(422)
-        if self.body is not None:
+        if self.body is not None or self.upload is not None:
             found |= {409, 413, 415}
+        if self.upload is not None:
+            found.add(422)
         if self.versioned:
             found |= {409, 412, 428}
         return sorted(found)
@@ -160,6 +165,17 @@ def _response_headers(op: Operation) -> dict[str, Any]:
     return headers
 
 
+def _upload_body(name: str, types: tuple[str, ...]) -> dict[str, Any]:
+    """A multipart/form-data body with one or more files in the field ``name``."""
+    files = {"type": "array", "minItems": 1,
+             "items": {"type": "string", "contentMediaType": "application/octet-stream"}}
+    content: dict[str, Any] = {"schema": {
+        "type": "object", "required": [name], "properties": {name: files}}}
+    if types:
+        content["encoding"] = {name: {"contentType": ", ".join(types)}}
+    return {"required": True, "content": {"multipart/form-data": content}}
+
+
 def _operation(op: Operation, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     params: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": schema,
@@ -177,6 +193,9 @@ def _operation(op: Operation, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]
     success: dict[str, Any] = {"description": op.summary}
     if op.response is not None:
         success["content"] = {op.media_type: {"schema": refs[(op.response, "serialization")]}}
+    elif op.binary:
+        success["content"] = {t: {"schema": {"type": "string", "contentMediaType": t}}
+                              for t in op.binary}
     headers = _response_headers(op)
     if headers:
         success["headers"] = headers
@@ -197,6 +216,8 @@ def _operation(op: Operation, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]
     if op.body is not None:
         out["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": refs[(op.body, "validation")]}}}
+    elif op.upload is not None:
+        out["requestBody"] = _upload_body(op.upload, op.upload_types)
     if op.scope is None:
         out["security"] = [{}, {"apiKey": []}, {"bearer": []}]
     else:

@@ -1,6 +1,7 @@
-"""The service clerks' desk: applications to accept, review, supplement, decide and deliver;
-the full list with filters, sorting, paging and export; one application with its answers,
-documents, timeline and the actions the clerk may take now."""
+"""The applications desk: clerks accept, review, supplement, decide and deliver; handlers of a
+service department review and decide their department's (``web.console.desk``). The full list
+with filters, sorting, paging and export; one application with its answers, documents,
+timeline and the actions this user may take now."""
 
 from __future__ import annotations
 
@@ -11,17 +12,13 @@ from werkzeug.wrappers import Response
 from core.errors import InvalidInput
 from plugins.services import api as services
 from web import actionforms, exports
-from web.access import SERVICE_STAFF
+from web.access import DESK
 from web.auth import actor, requires
-from web.console import bp
+from web.console import bp, desk
 from web.database import db, rollback
 from web.i18n import text
 from web.paging import Page
 
-BOXES = ("to_accept", "supplements_answered", "to_review", "to_decide", "to_deliver",
-         "overdue", "followups")
-STAFF_ACTIONS = ("accept", "refuse", "request_supplement", "start_review", "approve", "reject",
-                 "deliver", "answer_followup")
 SORTS = ("-updated", "updated", "-created", "created", "due", "-submitted")
 
 
@@ -35,27 +32,31 @@ def _filters() -> dict[str, object]:
 
 
 @bp.get("/applications")
-@requires(*SERVICE_STAFF)
+@requires(*DESK)
 def applications() -> str:
-    box = request.args.get("box") or "to_accept"
-    lists = services.inbox(db(), actor(), per_page=20)
-    if box in BOXES:
+    who = actor()
+    desk.require(db(), who)
+    boxes = desk.boxes(who)
+    box = request.args.get("box") or boxes[0]
+    lists = services.inbox(db(), who, per_page=20)
+    if box in boxes:
         return render_template("console/applications_inbox.html", box=box, lists=lists,
-                               boxes=BOXES, current=lists[box])
+                               boxes=boxes, current=lists[box])
     page = Page.from_request()
     result = services.list_applications(db(), actor(), page=page.number, per_page=page.size,
                                         **_filters())
     return render_template("console/applications_list.html", box="all", lists=lists,
-                           boxes=BOXES, result=result, page=page.with_total(result.total),
+                           boxes=boxes, result=result, page=page.with_total(result.total),
                            filters=_filters(), statuses=services.STATUSES)
 
 
 @bp.get("/applications/export.<fmt>")
-@requires(*SERVICE_STAFF)
+@requires(*DESK)
 def applications_export(fmt: str) -> Response:
     if fmt not in ("csv", "xlsx"):
         abort(404)
     who, filters = actor(), _filters()
+    desk.require(db(), who)
     rows = (
         (a.ref, text(a.item_name), a.item_code, text(a.status_label), a.applicant_name,
          a.organisation_name, a.area_code, a.department_code, a.submitted_at, a.due_at,
@@ -72,7 +73,10 @@ def applications_export(fmt: str) -> Response:
 def _render(app_id: int, forms: list | None = None, status: int = 200) -> tuple[str, int]:
     app = services.get_application(db(), actor(), app_id)
     item = services.get_item(db(), app.item_code)
-    built = actionforms.build(services.ACTIONS, [a for a in app.actions if a in STAFF_ACTIONS])
+    mine = desk.actions(actor())
+    built = actionforms.build(services.ACTIONS, [a for a in app.actions if a in mine])
+    desk.limit_delivery(built, item)
+    desk.prefill_delivery(built, app)
     if forms:
         by_name = {f.action: f for f in forms}
         built = [by_name.get(f.action, f) for f in built]
@@ -83,30 +87,35 @@ def _render(app_id: int, forms: list | None = None, status: int = 200) -> tuple[
 
 
 @bp.get("/applications/<int:app_id>")
-@requires(*SERVICE_STAFF)
+@requires(*DESK)
 def application(app_id: int) -> tuple[str, int]:
+    desk.require(db(), actor())
     return _render(app_id)
 
 
 @bp.post("/applications/<int:app_id>/act")
-@requires(*SERVICE_STAFF)
+@requires(*DESK)
 def application_act(app_id: int) -> Response | tuple[str, int]:
-    services.get_application(db(), actor(), app_id)  # out of scope: 404 first
+    desk.require(db(), actor())
+    app = services.get_application(db(), actor(), app_id)  # out of scope: 404 first
     name = request.form.get("action", "")
-    if name not in STAFF_ACTIONS:
+    if name not in desk.CLERK_ACTIONS:
         abort(400)
+    if name not in desk.actions(actor()):
+        abort(403)  # e.g. a handler delivering: the window does that
     try:
         version = int(request.form.get("version", ""))
     except ValueError:
         abort(400)
     form = actionforms.build(services.ACTIONS, [name])[0]
+    desk.limit_delivery([form], services.get_item(db(), app.item_code))
     values = actionforms.read(form, request.form, request.files)
     if not form.errors:
         try:
             services.act(db(), actor(), app_id, name, version=version, **values)
         except InvalidInput as e:
             rollback()
-            form.errors.update(e.fields or {"": e.message})
+            form.errors.update(desk.field_errors(name, e.fields, e.message))
         else:
             flash(_("Done: %(action)s.", action=form.label), "success")
             return redirect(url_for("console.application", app_id=app_id))

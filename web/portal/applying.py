@@ -79,22 +79,8 @@ def step(app_id: int, n: int) -> str | Response:
 def _documents(app: Any, item: Any, n: int, last: int) -> str | Response:
     errors: dict[str, str] = {}
     if request.method == "POST":
-        version = _version()
-        for m in item.materials:
-            upload = request.files.get(f"file-{m['code']}")
-            if upload is None or not upload.filename:
-                continue
-            try:
-                app = services.attach_material(
-                    db(), actor(), app.id, m["code"], filename=upload.filename,
-                    content=upload.read(), version=version)
-                version = app.version
-            except InvalidInput as e:
-                rollback()
-                errors[m["code"]] = next(iter(e.fields.values()), e.message)
-                app = services.get_application(db(), actor(), app.id)
-                break
-        if _later():
+        app, errors = _upload(app, item)
+        if _later() and not errors:
             return _saved_for_later()
         if not errors:
             missing = [m for m in item.materials if m["code"] in app.missing_materials]
@@ -107,6 +93,36 @@ def _documents(app: Any, item: Any, n: int, last: int) -> str | Response:
     have = {m.material_code: m for m in app.materials}
     return render_template("portal/documents.html", app=app, item=item, n=n, last=last,
                            have=have, offers=offers, errors=errors)
+
+
+def _upload(app: Any, item: Any) -> tuple[Any, dict[str, str]]:
+    """Store the chosen files all at once (``services.attach_materials``): if any file is
+    wrong, nothing is stored and every bad file gets its own message; the required documents
+    neither chosen now nor provided before are "missing" too, so the page lists every problem
+    at once."""
+    files = {}
+    for m in item.materials:
+        upload = request.files.get(f"file-{m['code']}")
+        if upload is not None and upload.filename:
+            files[m["code"]] = (upload.filename, upload.read())
+    version = _version()
+    if not files:
+        return app, {}
+    try:
+        return services.attach_materials(db(), actor(), app.id, files, version=version), {}
+    except InvalidInput as e:
+        rollback()
+        fields = e.fields or {}
+        errors = {m["code"]: fields.get(f"materials.{m['code']}") for m in item.materials}
+        errors = {code: msg for code, msg in errors.items() if msg}
+        if not errors:  # not about one file (e.g. an unknown material): say it at the top
+            errors[""] = e.message
+        app = services.get_application(db(), actor(), app.id)
+        for m in item.materials:
+            if m["code"] in app.missing_materials and m["code"] not in files and \
+                    m["code"] not in errors and m.get("required", True):
+                errors[m["code"]] = "missing"
+        return app, errors
 
 
 def _later() -> bool:

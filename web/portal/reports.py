@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from core.identity.roles import Role
 from plugins.grid import api as grid
-from web import linkage, reporting
+from web import reporting
 from web.auth import actor, requires
 from web.database import db
 from web.paging import Page
@@ -21,16 +21,15 @@ from web.portal.forms import ReportForm
 def report() -> str | Response:
     form = ReportForm()
     form.item_code.choices = reporting.item_choices(citizen=True)
-    # Through linkage (link 1) the report is linked to the citizen; linkage's
-    # citizen_report takes no photos yet, so the photo field is only offered without it.
-    linked = linkage.enabled() and actor().person_id is not None
+    # Through linkage (link 1, when it is on) the report is linked to the citizen; photos
+    # go with it either way (reporting.submit).
     if form.validate_on_submit():
         event = reporting.submit(form, citizen=True)
         if event is not None:
             ref = getattr(event, "ref", None) or (event.title or "").split(" ")[0]
             flash(_("Thank you. Your report %(ref)s has been received.", ref=ref), "success")
             return redirect(url_for("portal.report_detail", event_id=int(event.id)))
-    return render_template("portal/report.html", form=form, with_photos=not linked,
+    return render_template("portal/report.html", form=form,
                            **reporting.map_context())
 
 

@@ -101,11 +101,10 @@ def to_verified(session: Session, event_id: str, handler: str) -> None:
 
 
 def status_is(ref: RecordRef, code: str) -> bool:
-    """Whether a grid event's status (its code, or the label the grid plugin gives) is
-    ``code``."""
+    """Whether a grid event's status is ``code``, with the grid plugin's label for it."""
     from plugins.grid.workflow import STATUSES
 
-    return ref.status in (code, STATUSES[code]["zh"], STATUSES[code]["en"])
+    return ref.status == code and ref.label == STATUSES[code]["zh"]
 
 
 INDIVIDUAL_BUSINESS = "market.individual-business-registration"

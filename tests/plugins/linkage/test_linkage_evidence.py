@@ -64,7 +64,7 @@ def test_hook_linkage_record_action_services_reuse_certificate(session, platform
         action="reuse_certificate", actor=citizen,
         data={"material_code": "fire_safety", "certificate_id": str(fire.certificate_id),
               "version": kg.version})
-    assert ref.id == str(kg.id) and ref.status == "draft"
+    assert ref.id == str(kg.id) and (ref.status, ref.label) == ("draft", "草稿")
     assert platform.hook.linkage_record_action(
         session=session, record=RecordRef("nobody.owns", "1"), action="x", data={},
         actor=citizen) is None

@@ -50,17 +50,21 @@ def test_masking_follows_role_and_scope(session, citizen, me, clerk, worker, adm
     p = api.profile(session, clerk, subject, case=case)
     assert not p.masked and p.section("linkage.identity").summary["id_number"] == me.id_number
     assert api.profile(session, admin, subject, case=case).masked is False
-    # a grid worker sees it masked, even in their own grid; so does everyone else's row
-    p = api.profile(session, worker, subject, case=case)
+    # a grid worker sees it masked, even in their own grid, for an event of their grid
+    report = api.citizen_report(session, citizen, item_code="0101", description="楼下垃圾")
+    assert worker.sees(me.home_grid)
+    p = api.profile(session, worker, subject, case=report.event)
     ident = p.section("linkage.identity").summary
     assert p.masked and ident["id_number"] == mask(me.id_number)
     assert ident["phone"] != me.phone and ident["phone"].endswith(me.phone[-4:])
     assert ident["birth_date"] == me.birth_date.year
-    # a clerk of another district: masked, and sees none of district 1's applications
+    # the grid plugin shows workers no applications
+    assert "services.applications" not in p.keys
+    # a clerk of another district works on no case of district 1
     create_account(session, "clerk.d2", "jinzhi-demo", "clerk", scope_code="120102",
                    fast_hash=True)
-    p = api.profile(session, load(session, "clerk.d2"), subject, case=case)
-    assert p.masked and p.section("services.applications").rows == ()
+    with pytest.raises(PermissionDenied, match=r"you do not work on services\.application"):
+        api.profile(session, load(session, "clerk.d2"), subject, case=case)
 
 
 def test_citizens_see_only_their_own(session, citizen, me):
@@ -97,7 +101,8 @@ def test_organisation_profile(session, citizen, me, shop, worker, clerk):
     app = approve(session, citizen, clerk, FIRE_CHECK, FIRE_ANSWERS,
                   on_behalf_of=shop.credit_code)
     case = RecordRef("services.application", str(app.id))
-    p = api.profile(session, worker, Subject("organisation", str(shop.id)), case=case)
+    report = api.citizen_report(session, citizen, item_code="0101", description="门口垃圾")
+    p = api.profile(session, worker, Subject("organisation", str(shop.id)), case=report.event)
     ident = p.section("linkage.identity").summary
     assert ident["credit_code"] == shop.credit_code  # public by law
     assert ident["legal_rep_id_number"] == mask(me.id_number)

@@ -72,4 +72,66 @@ def test_link1_through_the_cli(platform):
         step(s, eid, "register", "commander.c1")
     r = run.invoke(group, ["linkage", "reports", "--as", "citizen1"], obj=obj)
     assert r.exit_code == 0 and f"grid.event:{eid}" in r.output
-    assert "待派遣" in r.output or "registered" in r.output
+    assert "registered 待派遣" in r.output
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+def test_a_report_carries_photos_checked_like_a_workers(session, platform, citizen, me):
+    from sqlalchemy import func, select
+
+    from plugins.grid.models import GridEvent
+    from plugins.linkage.models import RecordLink
+
+    def counts() -> tuple[int, int]:
+        return (session.scalar(select(func.count()).select_from(GridEvent)),
+                session.scalar(select(func.count()).select_from(RecordLink)))
+
+    before = counts()
+    with pytest.raises(InvalidInput) as e:  # not an image: nothing stored, nothing linked
+        api.citizen_report(session, citizen, item_code=ITEM, description="垃圾堆",
+                           photos=[("a.png", PNG), ("b.pdf", b"%PDF-1.7 nope")])
+    assert "photos" in e.value.fields and "photo 2" in e.value.message
+    big = PNG + bytes(platform.config.upload_max_bytes)
+    with pytest.raises(InvalidInput, match="larger than"):
+        api.citizen_report(session, citizen, item_code=ITEM, description="垃圾堆", photos=[big])
+    assert counts() == before and api.my_reports(session, citizen) == []
+    r = api.citizen_report(session, citizen, item_code=ITEM, description="垃圾堆",
+                           photos=[("heap.png", PNG)])
+    ev = grid.get_event(session, citizen, r.event.id)  # the citizen sees their photo
+    assert len(ev.photos) == 1 and ev.photos[0].stage == "report"
+    found = grid.photo(session, citizen, r.event.id, ev.photos[0].name)
+    assert found.path.read_bytes() == PNG
+
+
+def test_status_is_a_code_with_a_label(session, citizen):
+    r = api.citizen_report(session, citizen, item_code=ITEM, description="楼下垃圾堆了三天")
+    assert (r.event.status, r.event.label) == ("reported", "待立案")
+    step(session, r.event.id, "register", "commander.c1")
+    mine = api.my_reports(session, citizen)
+    assert (mine[0].event.status, mine[0].event.label) == ("registered", "待派遣")
+
+
+def test_a_report_with_photos_through_the_cli(platform, tmp_path):
+    group = build_cli(platform.pm)
+    obj = Context(platform.config, platform.pm)
+    obj.__dict__["platform"] = platform
+    photo = tmp_path / "heap.png"
+    photo.write_bytes(PNG)
+    run = CliRunner()
+    r = run.invoke(group, ["linkage", "report", ITEM, "楼道里堆满杂物", "--as", "citizen1",
+                           "--photo", str(photo)], obj=obj)
+    assert r.exit_code == 0, r.output
+    assert "reported 待立案" in r.output
+    eid = r.output.split()[0].split(":")[1]
+    with platform.session() as s:
+        assert len(grid.get_event(s, load(s, "commander.c1"), eid).photos) == 1
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not a photo")
+    r = run.invoke(group, ["linkage", "report", ITEM, "又堆满了", "--as", "citizen1",
+                           "--photo", str(bad)], obj=obj)
+    assert r.exit_code != 0 and isinstance(r.exception, InvalidInput)
+    assert "photos: photo 1 must be a JPEG, PNG or WebP image" in r.output
+    r = run.invoke(group, ["linkage", "reports", "--as", "citizen1"], obj=obj)
+    assert r.output.count("grid.event:") == 1

@@ -29,7 +29,8 @@ RANDOM = os.environ.get("JINZHI_FUZZ_RANDOM") == "1"
 # Schema-valid data may still be refused for what a schema cannot say (an item code that does
 # not exist, a point outside the city): such refusals are 4xx problems, checked below.
 EXCLUDED = [positive_data_acceptance]
-RECORD_TABLES = ("grid_event", "svc_application", "core_audit", "core_api_key", "core_person")
+RECORD_TABLES = ("grid_event", "grid_photo", "svc_application", "core_audit", "core_api_key",
+                 "core_person")
 
 
 
@@ -52,7 +53,8 @@ def _counts(platform: Platform) -> dict[str, int]:
     return out
 
 
-def _fuzz(operation: Any, platform: Platform, headers: dict[str, dict[str, str]]) -> None:
+def _fuzz(operation: Any, platform: Platform, headers: dict[str, dict[str, str]],
+          path_parameters: dict[str, Any] | None = None) -> None:
     who = "admin" if operation.path.startswith("/keys") else "channel"
     strategy = (operation.as_strategy(GenerationMode.POSITIVE)
                 | operation.as_strategy(GenerationMode.NEGATIVE))
@@ -62,6 +64,8 @@ def _fuzz(operation: Any, platform: Platform, headers: dict[str, dict[str, str]]
               suppress_health_check=list(HealthCheck), phases=[Phase.generate],
               derandomize=not RANDOM)
     def run(case: Any) -> None:
+        if path_parameters:  # aim at a real record, not a random id that finds nothing
+            case.path_parameters = {**(case.path_parameters or {}), **path_parameters}
         before = _counts(platform)
         response = case.call_and_validate(headers=headers[who], excluded_checks=EXCLUDED)
         assert response.status_code < 500
@@ -86,3 +90,16 @@ def test_api_conforms_to_its_document(api_app: Flask, platform: Platform,
         except Exception as e:  # collect, so one report lists every operation that failed
             failures.append(f"{operation.method.upper()} {operation.path}: {e}"[:3000])
     assert not failures, "\n\n".join(failures)
+
+
+def test_photo_uploads_to_a_real_event(api_app: Flask, platform: Platform,
+                                       fuzz_headers: dict[str, dict[str, str]]) -> None:
+    """Random multipart bodies against an open event the channel reported: each is a photo
+    stored or a 4xx problem that stored nothing."""
+    client = api_app.test_client()
+    r = client.post("/api/v1/events", headers=fuzz_headers["channel"], json={
+        "item_code": "0101", "description": "楼道里堆满杂物", "grid_code": "120101001001001"})
+    assert r.status_code == 201, r.get_json()
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", api_app)
+    operation = schema["/events/{event_id}/photos"]["POST"]
+    _fuzz(operation, platform, fuzz_headers, {"event_id": r.get_json()["id"]})
