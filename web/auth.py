@@ -168,14 +168,15 @@ def _idle_expiry() -> None:
             or not current_user.is_authenticated):
         return
     now = int(time.time())
-    limit = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    if now - session.get("seen", 0) > limit:
+    seen = session.get("seen", 0)
+    if now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
         logout_user()
         session.clear()
         g.session_expired = True
         flash(_("Your session has expired. Please log in again."), "info")
         return
-    session["seen"] = now
+    if now - seen >= 60:  # to the minute: the cookie is not re-signed on every request
+        session["seen"] = now
 
 
 def init_app(app: Flask) -> None:

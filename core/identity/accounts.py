@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from core.areas.codes import level_of
@@ -77,7 +78,12 @@ def create_account(
     return account
 
 
-def actor_of(account: Account, extra_roles: frozenset[str] = frozenset()) -> Actor:
+_A = Account.__table__.c
+_ACTOR_COLUMNS = select(_A.id, _A.username, _A.role, _A.scope_code, _A.department_code,
+                        _A.person_id, _A.active).where(_A.id == bindparam("id"))
+
+
+def actor_of(account: Account | Row[Any], extra_roles: frozenset[str] = frozenset()) -> Actor:
     return Actor(
         account_id=account.id,
         username=account.username,
@@ -113,7 +119,7 @@ def load_actor(session: Session, account_id: int) -> Actor | None:
     """The Actor of an active account, with roles contributed by plugins (session reload)."""
     from core.platform import Platform
 
-    account = session.get(Account, account_id)
+    account = session.connection().execute(_ACTOR_COLUMNS, {"id": account_id}).first()
     if account is None or not account.active:
         return None
     actor = actor_of(account)

@@ -22,7 +22,9 @@ class SearchForm(FlaskForm):
 class ReportForm(FlaskForm):
     """A problem reported by a citizen (or by staff on patrol, with an item chosen)."""
 
-    item_code = SelectField(_l("What kind of problem is it?"),
+    # the grid plugin checks the code (and which items citizens report) and says which is
+    # wrong, so the 250-odd choices are not walked again on every submission
+    item_code = SelectField(_l("What kind of problem is it?"), validate_choice=False,
                             validators=[DataRequired(_l("Choose the kind of problem"))])
     description = TextAreaField(
         _l("Describe the problem"),
