@@ -99,7 +99,8 @@ def sections(session: Session, subject: Subject, viewer: Actor) -> list[ProfileS
             return []
         return [_section(session, viewer, "grid.premises", "所在网格的事件 Events at its grid",
                          access.area_clause(org.premises_grid),
-                         access.area_clause(org.premises_grid, open_only=True), 45)]
+                         access.area_clause(org.premises_grid, open_only=True), 45,
+                         address=org.address)]
     if subject.kind == "place":
         try:
             level_of(subject.key)
@@ -114,9 +115,10 @@ def sections(session: Session, subject: Subject, viewer: Actor) -> list[ProfileS
 
 def _section(session: Session, viewer: Actor, key: str, title: str,
              where: ColumnElement[bool], where_open: ColumnElement[bool],
-             order: int) -> ProfileSection:
+             order: int, address: str | None = None) -> ProfileSection:
     """Counts from the indexes (all events by area or reporter; open ones by status), and
-    the newest rows."""
+    the newest rows; with ``address`` (an organisation's), each row says whether the event
+    is at it (``at_address``)."""
     platform = Platform.of(session)
     tax = taxonomy.load(platform.pm)
     now = platform.now()
@@ -130,7 +132,9 @@ def _section(session: Session, viewer: Actor, key: str, title: str,
         key=key, title=title, order=order,
         summary={"events": int(total), "open": int(open_ or 0),
                  "closed": int(total) - int(open_ or 0)},
-        rows=tuple(profile_rows.row(viewer, ev, tax, now, platform.tz, session) for ev in rows))
+        rows=tuple({**profile_rows.row(viewer, ev, tax, now, platform.tz, session),
+                    **({"at_address": addresses.similar(ev.address, address)}
+                       if address else {})} for ev in rows))
 
 
 def _home(session: Session, viewer: Actor, person: Person) -> ProfileSection:
