@@ -86,6 +86,11 @@ class CityModel:
         self.areas = [(0, city.community_district(c), city.community_street[c], c)
                       for c in range(len(city.community_codes))]
         self.samplers = self._samplers()
+        fns: dict[tuple[float, str], Callable[[float], float]] = {}
+        # due[item][stage](t): the stage's deadline for a task starting at t
+        self.due = [[fns.get(lim) or fns.setdefault(lim, self.cal.limit(*lim))
+                     for lim in it.limits] for it in items]
+        self.app_due: dict[int, Callable[[float], float]] = {}
         self.rates = item_rates(sc, items)
         self.streams = event_streams(sc, self.cal, items, city)
         self.area_pick = Alias(city.weights)
@@ -275,21 +280,21 @@ class CityModel:
         if it.self_handle and rng.random() < self.sc.events.self_handle:
             job.stage = SELF
             job.dept = len(self.depts)
-            job.deadline = self.cal.deadline(now, *it.limits[HANDLE])
+            job.deadline = self.due[item][HANDLE](now)
             self._submit(job, self.GRID, comm, self.samplers[SELF][cat](rng), self._self_done)
         else:
             job.stage = REGISTER
             job.dept = self.item_dept[item]
             if self.obs is not None:
                 self.obs.reported(job)
-            self._clock(job, self.cal.deadline(now, *it.limits[REGISTER]))
+            self._clock(job, self.due[item][REGISTER](now))
             self._submit(job, self.CMD[3], comm, self.samplers[REGISTER][cat](rng),
                          self._registered)
         if counted:
             self.dim["department"]["arrived"][job.dept] += 1
 
     def _submit(self, job: Job, key: int, area: int, demand: float, cb: Callable) -> None:
-        pool = self.pool(key, area)
+        pool = self.pool_map.get(key * self.n_areas + area) or self.pool(key, area)
         job.pool = pool
         job.task = pool.submit(job, demand, cb, self.items[job.item].priority)
 
@@ -328,7 +333,7 @@ class CityModel:
     def _dispatch(self, job: Job) -> None:
         now = self.env._now
         job.stage = DISPATCH
-        self._clock(job, self.cal.deadline(now, *self.items[job.item].limits[DISPATCH]))
+        self._clock(job, self.due[job.item][DISPATCH](now))
         area = self.areas[job.comm][job.level]
         self._submit(job, self.CMD[job.level], area,
                      self.samplers[DISPATCH][self.item_cat[job.item]](self.rng), self._dispatched)
@@ -340,7 +345,7 @@ class CityModel:
             self._dispatch(job)
             return
         now = self.env._now
-        job.handle_due = self.cal.deadline(now, *self.items[job.item].limits[HANDLE])
+        job.handle_due = self.due[job.item][HANDLE](now)
         if self.obs is not None:
             self.obs.dispatched(job)
         self._handle(job)
@@ -357,7 +362,7 @@ class CityModel:
         if self.obs is not None:
             self.obs.handled(job)
         job.stage = VERIFY
-        self._clock(job, self.cal.deadline(self.env._now, *self.items[job.item].limits[VERIFY]))
+        self._clock(job, self.due[job.item][VERIFY](self.env._now))
         self._submit(job, self.GRID, job.comm,
                      self.samplers[VERIFY][self.item_cat[job.item]](self.rng), self._verified)
 
@@ -427,7 +432,7 @@ class CityModel:
             self.pool(self.CMD[job.esc], area).submit(
                 None, self.samplers[5][cat](self.rng), None, 0)
             if job.esc > 0:
-                nxt = self.cal.deadline(now, *self.items[job.item].limits[job.stage])
+                nxt = self.due[job.item][job.stage](now)
                 deadline = job.deadline
                 self._clock(job, max(nxt, now + self.step))
                 job.deadline = deadline  # the stage is still judged by its own limit
@@ -448,7 +453,8 @@ class CityModel:
         app.counted = now >= self.sc.warmup
         app.level = svc.level if svc.level in ("street", "district") else "city"
         key = self.CLERK[app.level]
-        app.pool = self.pool(key, self.areas[comm][LEVEL[app.level]])
+        area = self.areas[comm][LEVEL[app.level]]
+        app.pool = self.pool_map.get(key * self.n_areas + area) or self.pool(key, area)
         self.apps_open += 1
         self.apps_live.add(app)
         if app.counted:
@@ -459,7 +465,11 @@ class CityModel:
         self._review(app)
 
     def _review(self, app: App) -> None:
-        app.deadline = self.cal.add_working_days(self.env._now, app.item.promised_days)
+        due = self.app_due.get(app.item.promised_days)
+        if due is None:
+            due = self.app_due[app.item.promised_days] = self.cal.limit(
+                app.item.promised_days, "working_days")
+        app.deadline = due(self.env._now)
         app.pool.submit(app, self.review(self.rng), self._reviewed, 2)
 
     def _resubmit(self, app: App) -> None:

@@ -100,7 +100,8 @@ def simulate() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for result.json and the plots (default sim-out/<scenario>).")
 @click.option("--no-plots", is_flag=True)
-@click.option("--database", help="System mode: database URL (default: a fresh SQLite file).")
+@click.option("--database", help="System mode: database URL (default: a fresh SQLite file); "
+              "with --url the server's, where each robot gets an account to log in with.")
 @click.option("--url", help="System mode: drive a running Jinzhi server over HTTP instead.")
 @common
 @click.pass_context

@@ -284,7 +284,7 @@ def run(sc: Scenario, database_url: str | None = None, url: str | None = None,
     if url is not None:
         from simulator.http import run_http
 
-        return run_http(sc, url, progress=progress)
+        return run_http(sc, url, progress=progress, database_url=database_url)
     out = out or Path("sim-out") / sc.name
     base = platform or open_platform(sc, database_url, out)
     sc_db = replace(sc, city=replace(sc.city, source="database"))

@@ -182,6 +182,39 @@ class SimCalendar:
             return self.add_working_days(t, int(value))
         return t + value
 
+    def limit(self, value: float, unit: str) -> Callable[[float], float]:
+        """``deadline`` with the limit fixed, as a function of ``t`` that remembers the
+        on-duty interval (working hours) or the answer per day (working days) it last
+        used: the capacity model asks the same few limits millions of times."""
+        if unit == "working_hours":
+            sched, seg = self.schedule, [0.0, 0.0]
+
+            def hours(t: float) -> float:
+                if seg[0] <= t < seg[1] and t + value <= seg[1]:
+                    return t + value
+                found = sched.segment(t)
+                if found is not None:
+                    seg[0], seg[1] = found[0], found[1]
+                    if t + value <= seg[1]:
+                        return t + value
+                return sched.work_end(t, value)
+
+            return hours
+        if unit == "working_days":
+            memo: dict[int, float] = {}
+            days, off, last = int(value), self.offset, self.last_end
+
+            def working_days(t: float) -> float:
+                day = math.floor((t - off) / 24.0)
+                key = day * 2 + (t >= off + 24.0 * day + last)
+                due = memo.get(key)
+                if due is None:
+                    due = memo[key] = self.add_working_days(t, days)
+                return due
+
+            return working_days
+        return lambda t: t + value
+
     def periods_schedule(self, periods: Sequence[tuple[float, float]], days: str) -> Schedule:
         """On-duty intervals for daily ``periods`` (hours after midnight, end may pass 24)
         on ``days`` = ``"all"`` or ``"working"`` days."""

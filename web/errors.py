@@ -9,6 +9,7 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 from core.errors import Conflict, InvalidInput, InvalidTransition, JinzhiError
 from web.database import rollback
@@ -82,7 +83,18 @@ def _server_error(e: Exception) -> tuple[str, int]:
     return render_error(500)
 
 
+class RecordId(IntegerConverter):
+    """``<id:…>`` in the UI's routes: a record id. A number beyond the databases' integer
+    columns (a typo, a probe) is no such page — a 404, not an overflow in the driver and a
+    500. (The public APIs answer such ids themselves, as problem+json.)"""
+
+    def __init__(self, map: object, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)  # type: ignore[arg-type]
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = RecordId  # before the blueprints add their routes
     CSRFProtect(app)
     app.register_error_handler(JinzhiError, _jinzhi_error)
     app.register_error_handler(CSRFError, _csrf_error)

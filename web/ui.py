@@ -110,6 +110,19 @@ def _has_desk(who: Any) -> bool:
     return services.serves_applications(db(), who)
 
 
+def may(endpoint: str) -> bool:
+    """Whether the current user's role may open ``endpoint`` (the access matrix), so pages
+    link only to what will not refuse them. Area scope is checked by the view itself."""
+    from web.access import MATRIX
+
+    allowed = MATRIX.get(endpoint)
+    if allowed is None:
+        return endpoint in MATRIX
+    if not isinstance(allowed, frozenset) or not current_user.is_authenticated:
+        return False  # the public APIs take keys, not logins
+    return not allowed or current_user.actor.has_role(*allowed)
+
+
 def url_with(**changes: Any) -> str:
     """This page's URL with some query arguments changed (paging, sorting)."""
     args = request.args.to_dict(flat=True)
@@ -135,6 +148,16 @@ def when(value: dt.datetime | dt.date | str | None, fmt: str = "short") -> str:
     return format_date(value, fmt)
 
 
+def filesize(n: int | None) -> str:
+    """A file's size for people: bytes, KB or MB with one decimal."""
+    n = int(n or 0)
+    if n < 1024:
+        return str(_l("%(n)s bytes", n=n))
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
 def deadline_class(colour: str | None) -> str:
     return "deadline-" + DEADLINE_CLASSES.get(colour, "none")
 
@@ -158,10 +181,10 @@ def service_step(action: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(nav_items=nav_items, url_with=url_with, Role=Role,
+    app.jinja_env.globals.update(nav_items=nav_items, url_with=url_with, Role=Role, may=may,
                                  box_labels=box_labels,
                                  app_box_labels=app_box_labels, service_step=service_step)
     app.jinja_env.filters.update(when=when, deadline_class=deadline_class,
-                               event_note=event_note)
+                                 event_note=event_note, filesize=filesize)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -11,12 +11,12 @@ import datetime as dt
 import getpass
 
 import click
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput
 from core.identity import apikeys
-from core.identity.apikeys import CHANNEL_SCOPES, ApiKey
+from core.identity.apikeys import CHANNEL_SCOPES, ApiKey, ApiKeyUse
 
 
 class Refused(click.ClickException):
@@ -170,8 +170,9 @@ def usage(obj, key_ref: str, limit: int) -> None:
     with platform.session() as session:
         key = find_key(session, key_ref)
         uses = apikeys.uses(session, key.id, limit)
-        click.echo(f"key {key.id} {key.name!r}: last used "
-                   f"{_local(key.last_used_at, platform.tz)}; {len(uses)} newest use(s)")
+        total = session.scalar(select(func.count()).where(ApiKeyUse.key_id == key.id))
+        click.echo(f"key {key.id} {key.name!r}: {total} use(s) in all, last "
+                   f"{_local(key.last_used_at, platform.tz)}; the newest {len(uses)}:")
         for u in uses:
             person = f" for person {u.person_id}" if u.person_id else ""
             click.echo(f"  {_local(u.at, platform.tz)}  {u.status}  {u.method:6} {u.path}"

@@ -99,7 +99,8 @@ def sections(session: Session, subject: Subject, viewer: Actor) -> list[ProfileS
             return []
         return [_section(session, viewer, "grid.premises", "所在网格的事件 Events at its grid",
                          access.area_clause(org.premises_grid),
-                         access.area_clause(org.premises_grid, open_only=True), 45)]
+                         access.area_clause(org.premises_grid, open_only=True), 45,
+                         address=org.address)]
     if subject.kind == "place":
         try:
             level_of(subject.key)
@@ -114,9 +115,10 @@ def sections(session: Session, subject: Subject, viewer: Actor) -> list[ProfileS
 
 def _section(session: Session, viewer: Actor, key: str, title: str,
              where: ColumnElement[bool], where_open: ColumnElement[bool],
-             order: int) -> ProfileSection:
+             order: int, address: str | None = None) -> ProfileSection:
     """Counts from the indexes (all events by area or reporter; open ones by status), and
-    the newest rows."""
+    the newest rows; with ``address`` (an organisation's), each row says whether the event
+    is at it (``at_address``)."""
     platform = Platform.of(session)
     tax = taxonomy.load(platform.pm)
     now = platform.now()
@@ -130,33 +132,41 @@ def _section(session: Session, viewer: Actor, key: str, title: str,
         key=key, title=title, order=order,
         summary={"events": int(total), "open": int(open_ or 0),
                  "closed": int(total) - int(open_ or 0)},
-        rows=tuple(profile_rows.row(viewer, ev, tax, now, platform.tz, session) for ev in rows))
+        rows=tuple({**profile_rows.row(viewer, ev, tax, now, platform.tz, session),
+                    **({"at_address": addresses.similar(ev.address, address)}
+                       if address else {})} for ev in rows))
 
 
 def _home(session: Session, viewer: Actor, person: Person) -> ProfileSection:
     """Open and recent events in the person's home grid, those at their registered address
-    marked (``at_address``) and listed first. Two index reads: open events by status and
-    community (``ix_grid_event_open``), the grid's newest (``ix_grid_event_grid``)."""
+    marked (``at_address``) and listed first. Index reads only: open events by status and
+    community (``ix_grid_event_open``) or by grid, the grid's newest (``ix_grid_event_grid``);
+    at most ``FETCH`` of each are read and ``ROWS`` shown; ``open`` and ``recent`` count them
+    all, ``at_address`` those read."""
     platform = Platform.of(session)
     tax = taxonomy.load(platform.pm)
     now = platform.now()
-    since = now - dt.timedelta(days=RECENT_DAYS)
     grid = str(person.home_grid)
-    open_ = session.scalars(select(GridEvent).where(
-        GridEvent.status.in_(OPEN), access.area_clause(grid, open_only=True))
-        .order_by(GridEvent.reported_at.desc()).limit(FETCH)).all()
-    recent = session.scalars(select(GridEvent).where(
-        GridEvent.grid_code == grid, GridEvent.reported_at >= since)
-        .order_by(GridEvent.reported_at.desc(), GridEvent.id.desc()).limit(FETCH)).all()
+    is_open = (GridEvent.status.in_(OPEN), access.area_clause(grid, open_only=True))
+    is_recent = (GridEvent.grid_code == grid,
+                 GridEvent.reported_at >= now - dt.timedelta(days=RECENT_DAYS))
+    n_open, n_recent = (session.scalar(select(func.count()).select_from(GridEvent)
+                                       .where(*where)) or 0 for where in (is_open, is_recent))
+    open_ = session.scalars(select(GridEvent).where(*is_open)
+                            .order_by(GridEvent.reported_at.desc()).limit(FETCH)).all() \
+        if n_open else []
+    recent = session.scalars(select(GridEvent).where(*is_recent)
+                             .order_by(GridEvent.reported_at.desc(), GridEvent.id.desc())
+                             .limit(FETCH)).all() if n_recent else []
     found = {ev.id: ev for ev in [*open_, *recent]}.values()
     marked = [(addresses.similar(ev.address, person.address), ev) for ev in found]
     marked.sort(key=lambda m: (not m[0], m[1].status not in OPEN, -m[1].reported_at.timestamp(),
                                -m[1].id))
-    rows = tuple({**profile_rows.row(viewer, ev, tax, now, platform.tz, session), "at_address": at,
-                  "open": ev.status in OPEN} for at, ev in marked[:ROWS])
+    rows = tuple({**profile_rows.row(viewer, ev, tax, now, platform.tz, session),
+                  "at_address": at, "open": ev.status in OPEN} for at, ev in marked[:ROWS])
     return ProfileSection(
         key="grid.home", title="住址及网格内的事件 Events at their address or grid", order=41,
-        summary={"grid_code": grid, "open": len(open_), "recent": len(recent),
+        summary={"grid_code": grid, "open": int(n_open), "recent": int(n_recent),
                  "recent_days": RECENT_DAYS, "at_address": sum(1 for at, _ in marked if at),
-                 "more": len(open_) == FETCH or len(recent) == FETCH, "shown": len(rows)},
+                 "shown": len(rows)},
         rows=rows)

@@ -77,7 +77,8 @@ def linkage() -> None:
 @click.argument("kind", type=click.Choice(["person", "org", "place"]))
 @click.argument("key")
 @_as
-@click.option("--case", help="The case this look is for, TYPE:ID (staff, persons and orgs).")
+@click.option("--case", help="The case this look is for, TYPE:ID, one you work on (staff "
+              "looking at a person or org).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def profile_cmd(ctx: click.Context, kind: str, key: str, username: str, case: str | None,

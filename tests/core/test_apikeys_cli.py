@@ -63,6 +63,7 @@ def test_revoke_by_name_or_id_and_usage(run, platform):
     r = run("usage", "alipay")
     assert r.exit_code == 0, r.output
     assert "/api/v1/events" in r.output and "for person 7" in r.output
+    assert "1 use(s) in all" in r.output
     assert "+08:00" in r.output  # the city's local time
     r = run("revoke", "alipay")
     assert r.exit_code == 0 and f"revoked key {key.id}" in r.output

@@ -76,8 +76,8 @@ def test_a_storm_multiplies_flood_reports(pm):
     at = calm.start + dt.timedelta(days=1, hours=14)
     storm = replace(calm, shocks=(Surge("rain", at, at + dt.timedelta(hours=6), 20.0,
                                         tags=("flood",)),))
-    _, a = run(calm, pm, 3)
-    _, b = run(storm, pm, 3)
+    _, a = run(calm, pm, 8)  # a handful of flood reports a day: enough replications
+    _, b = run(storm, pm, 8)  # that the doubling is not down to chance
     flood_a = a["by"]["category"]["09"]["arrived"]["mean"]
     assert b["by"]["category"]["09"]["arrived"]["mean"] > 2 * flood_a
     others = [c for c in a["by"]["category"] if c != "09"]

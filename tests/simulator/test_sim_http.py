@@ -1,53 +1,109 @@
-"""System mode over HTTP, against a stand-in server on the loopback address."""
+"""System mode over HTTP against the real app: werkzeug serving ``web.create_app`` on the
+loopback address over a freshly seeded SQLite database; every robot logs in with its own
+account (``POST /api/v1/tokens``) and the events really land in the server's database."""
 
 from __future__ import annotations
 
 import json
 import threading
+import urllib.request
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
 
 import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
 
-from simulator import scenarios, system
+from core import schema
+from core.config import Config
+from core.identity.roles import SYSTEM
+from core.platform import Platform
+from plugins.grid import api as grid
+from simulator import report, scenarios, system
+from simulator.seed import seed_demo
+from web import create_app
 
-
-class _Fake(BaseHTTPRequestHandler):
-    seen: ClassVar[list[tuple[str, dict, str | None]]] = []
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
-        self.seen.append((self.path, body, self.headers.get("If-Match")))
-        version = int((self.headers.get("If-Match") or '"0"').strip('"')) + 1
-        data = json.dumps({"id": 7, "version": version, "department_code": None}).encode()
-        self.send_response(201)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
+MANY = "10000 per minute"
+LIMITS = {"SECRET_KEY": "sim-http", "API_TOKEN_RATE_LIMIT": MANY, "LOGIN_RATE_LIMIT": MANY,
+          "LOGIN_RATE_LIMIT_PER_ADDRESS": MANY}
 
 
-@pytest.fixture
-def server():
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), _Fake)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{folder / 'live.sqlite'}"
+    platform = Platform(Config.load(instance_path=folder, database_url=url))
+    schema.upgrade(platform.pm, platform.engine)
+    seed_demo(platform, scale="small", seed=1)
+    srv = make_server("127.0.0.1", 0, create_app(LIMITS, platform=platform), threaded=True)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    yield f"http://127.0.0.1:{srv.server_port}", url, platform
     srv.shutdown()
+    platform.engine.dispose()
 
 
-def test_http_driver_reports_and_acts(server, monkeypatch):
-    monkeypatch.setenv("JINZHI_API_TOKEN", "jzk_test")
-    sc = replace(scenarios.load("demo"), horizon_days=1, warmup_days=0, replications=1)
-    result = system.run(sc, url=server)
+def _stored(platform: Platform) -> dict:
+    with platform.session() as s:
+        return grid.statistics(s, SYSTEM)
+
+
+@pytest.fixture(scope="module")
+def run(server):
+    base, url, platform = server
+    before = _stored(platform)
+    sc = replace(scenarios.load("demo"), horizon_days=0.5, warmup_days=0, replications=1)
+    result = system.run(sc, url=base, database_url=url)
+    return result, before, _stored(platform)
+
+
+def test_every_step_is_accepted_by_the_real_server(run):
+    result, _, _ = run
     pl = result["platform"]
-    assert pl["operations"] > 20 and not pl["errors"]
-    paths = [p for p, _, _ in _Fake.seen]
-    assert "/api/v1/events" in paths
-    assert any(p.endswith("/actions/register") for p in paths)
-    acted = [(b, m) for p, b, m in _Fake.seen if "/actions/" in p]
-    assert all(m and m.startswith('"') for _, m in acted)
-    assert pl["skipped"].get("services.start", 0) == 0  # no people over HTTP: none started
+    assert pl["errors"] == {}, pl["last_error"]
+    assert pl["latency"]["grid.report"]["count"] >= 10
+    for step in ("register", "dispatch", "accept", "feedback", "verify_pass", "close"):
+        assert pl["latency"][f"grid.{step}"]["count"] > 0, step
+    assert pl["ops_per_second"] > 0 and pl["url"].startswith("http://127.0.0.1:")
+
+
+def test_events_are_stored_by_the_server(run):
+    result, before, after = run
+    reported = sum(v["count"] for op, v in result["platform"]["latency"].items()
+                   if op.startswith("grid.report"))  # self-handled reports too
+    assert after["reported"] - before["reported"] == reported
+    closes = result["platform"]["latency"]["grid.close"]["count"]
+    assert after["closed"] - before["closed"] == closes > 0
+
+
+def test_kpis_come_back(run):
+    result, _, _ = run
+    ev = result["events"]
+    assert ev["arrived"]["mean"] > 0 and 0 <= ev["on_time_rate"]["mean"] <= 1
+    assert result["by"]["level"] and result["pools"]
+    failed = result["application_failures"]
+    assert failed["count"] > 0 and all("not driven over HTTP" in k for k in failed["by_reason"])
+    assert "ops/s" in report.table(result)
+
+
+def test_each_robot_has_its_own_account(run, server):
+    _, _, platform = server
+    from core.identity.models import Account  # test-only look at the table
+
+    with platform.session() as s:
+        names = list(s.scalars(select(Account.username).where(Account.username.like("sim.%"))))
+        roles = s.scalar(select(func.count(func.distinct(Account.role)))
+                         .where(Account.username.like("sim.%")))
+    assert len(names) > 10 and roles >= 3
+
+
+def test_one_shared_token_is_refused_the_steps_its_role_may_not_take(server, monkeypatch):
+    base, _, _ = server
+    req = urllib.request.Request(base + "/api/v1/tokens", method="POST",
+                                 headers={"Content-Type": "application/json"},
+                                 data=json.dumps({"username": "admin",
+                                                  "password": "jinzhi-demo"}).encode())
+    monkeypatch.setenv("JINZHI_API_TOKEN", json.loads(urllib.request.urlopen(req).read())["token"])
+    sc = replace(scenarios.load("demo"), horizon_days=0.5, warmup_days=0, replications=1)
+    pl = system.run(sc, url=base)["platform"]  # an administrator may report, not register
+    assert pl["errors"].get("grid.report", 0) == 0
+    assert pl["errors"].get("grid.register", 0) > 0
+    assert pl["last_error"]["grid.register"].startswith("HTTP 403")

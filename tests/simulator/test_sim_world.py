@@ -70,3 +70,16 @@ def test_daily_periods_and_night_shifts():
     assert night.on_duty(2.0) and night.on_duty(21.0) and not night.on_duty(12.0)
     weekdays = sim.periods_schedule([(8.0, 18.0)], "working")
     assert weekdays.on_duty(24 * 4 + 9) and not weekdays.on_duty(24 * 5 + 9)  # Fri, Sat
+
+
+@pytest.mark.parametrize("limit", [(2.0, "working_hours"), (0.5, "working_hours"),
+                                   (20.0, "working_hours"), (0, "working_days"),
+                                   (3, "working_days"), (24.0, "hours")])
+def test_fixed_limits_give_the_same_deadlines(limit):
+    sim = SimCalendar(CAL, START, 150)
+    due = sim.limit(*limit)
+    rng = random.Random(9)
+    times = sorted(rng.uniform(0, 24 * 100) for _ in range(2000))
+    times += [round(t * 2) / 2 for t in times[:500]]  # on period boundaries too
+    for t in times:
+        assert due(t) == pytest.approx(sim.deadline(t, *limit), abs=1e-9), t

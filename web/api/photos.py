@@ -1,11 +1,10 @@
 """An event's photos: add them (multipart/form-data) and fetch each file.
 
-Fetching: those who see the event as themselves, and the channel key it came through.
-
 Who may add: those who see the event as themselves (its reporter, staff in their area, the
 department handling it) and a channel key for the events reported through its channel, inside
 its area limit — the grid plugin applies the rule. Every file is checked (JPEG, PNG or WebP by
-its first bytes, the size limit) before anything is stored.
+its first bytes, the size limit) before anything is stored. Who may fetch: the same people,
+and the channel key it came through.
 """
 
 from __future__ import annotations

@@ -86,14 +86,14 @@ def _render(app_id: int, forms: list | None = None, status: int = 200) -> tuple[
     ), status
 
 
-@bp.get("/applications/<int:app_id>")
+@bp.get("/applications/<id:app_id>")
 @requires(*DESK)
 def application(app_id: int) -> tuple[str, int]:
     desk.require(db(), actor())
     return _render(app_id)
 
 
-@bp.post("/applications/<int:app_id>/act")
+@bp.post("/applications/<id:app_id>/act")
 @requires(*DESK)
 def application_act(app_id: int) -> Response | tuple[str, int]:
     desk.require(db(), actor())

@@ -145,13 +145,13 @@ def _option_label(option: Any) -> str:
     return f"{option.name}{mark}"
 
 
-@bp.get("/events/<int:event_id>")
+@bp.get("/events/<id:event_id>")
 @requires(*EVENT_STAFF)
 def event(event_id: int) -> tuple[str, int]:
     return _render_event(event_id)
 
 
-@bp.post("/events/<int:event_id>/act")
+@bp.post("/events/<id:event_id>/act")
 @requires(*EVENT_STAFF)
 def event_act(event_id: int) -> Response | tuple[str, int]:
     """Take one action from the event page (the generic, metadata-built form)."""
@@ -179,7 +179,7 @@ def event_act(event_id: int) -> Response | tuple[str, int]:
     return _render_event(event_id, failed=form, status=422)
 
 
-@bp.get("/photos/<int:event_id>/<name>")
+@bp.get("/photos/<id:event_id>/<name>")
 @requires(*(EVENT_STAFF | CITIZEN))
 def photo(event_id: int, name: str) -> Response:
     """A photo of an event, only for those who may see the event."""

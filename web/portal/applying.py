@@ -46,7 +46,7 @@ def apply(code: str) -> Response:
     return redirect(url_for("portal.step", app_id=app.id, n=1))
 
 
-@bp.route("/applications/<int:app_id>/step/<int:n>", methods=["GET", "POST"])
+@bp.route("/applications/<id:app_id>/step/<id:n>", methods=["GET", "POST"])
 @requires(Role.CITIZEN)
 def step(app_id: int, n: int) -> str | Response:
     app = services.get_application(db(), actor(), app_id)
@@ -136,7 +136,7 @@ def _saved_for_later() -> Response:
     return redirect(url_for("portal.applications"))
 
 
-@bp.post("/applications/<int:app_id>/reuse")
+@bp.post("/applications/<id:app_id>/reuse")
 @requires(Role.CITIZEN)
 def reuse(app_id: int) -> Response:
     """Use a certificate already held instead of uploading (after seeing it on the page)."""
@@ -152,7 +152,7 @@ def reuse(app_id: int) -> Response:
                             **({"back": "check"} if request.args.get("back") else {})))
 
 
-@bp.route("/applications/<int:app_id>/check", methods=["GET", "POST"])
+@bp.route("/applications/<id:app_id>/check", methods=["GET", "POST"])
 @requires(Role.CITIZEN)
 def check(app_id: int) -> str | Response:
     app = services.get_application(db(), actor(), app_id)
@@ -171,7 +171,7 @@ def check(app_id: int) -> str | Response:
                            tried=request.method == "POST")
 
 
-@bp.get("/applications/<int:app_id>/submitted")
+@bp.get("/applications/<id:app_id>/submitted")
 @requires(Role.CITIZEN)
 def submitted(app_id: int) -> str:
     app = services.get_application(db(), actor(), app_id)

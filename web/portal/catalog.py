@@ -4,14 +4,16 @@ an item's guide page, and a district's flagship store. Open to everyone."""
 from __future__ import annotations
 
 from flask import current_app, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.areas.codes import Level, level_of
 from core.areas.models import Area
+from core.errors import InvalidInput
 from core.identity.models import Department
 from plugins.services import api as services
 from web.access import public
-from web.database import db
+from web.database import db, rollback
 from web.i18n import text
 from web.paging import Page
 from web.portal import bp
@@ -58,14 +60,27 @@ def home() -> str:
 @bp.get("/services")
 @public
 def catalog() -> str:
+    """Search; a filter that cannot be right (a typed-in level or district code) is said at
+    the top and left out, and the search runs without it."""
     form = SearchForm(request.args, meta={"csrf": False})
     page = Page.from_request(size=20)
-    result = services.search_items(
-        db(), q=form.q.data or None, level=form.level.data or None,
-        department=form.department.data or None, district=form.district.data or None,
-        page=page.number, per_page=page.size,
-    )
-    return render_template("portal/catalog.html", form=form, result=result,
+    errors: list[tuple[str | None, str]] = []
+    level = form.level.data or None
+    if level is not None and level not in LEVELS:
+        errors.append(("level", _("Choose a level from the list")))
+        level = form.level.data = None
+    q = (form.q.data or "").strip()[:100] or None
+    search = {"q": q, "level": level, "department": form.department.data or None,
+              "page": page.number, "per_page": page.size}
+    try:
+        result = services.search_items(db(), district=form.district.data or None, **search)
+    except InvalidInput:
+        rollback()
+        errors.append((None, _("There is no district with the code %(code)s: services of "
+                               "every district are shown", code=form.district.data)))
+        form.district.data = None
+        result = services.search_items(db(), **search)
+    return render_template("portal/catalog.html", form=form, result=result, errors=errors,
                            page=page.with_total(result.total))
 
 

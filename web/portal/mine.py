@@ -49,13 +49,13 @@ def _render(app_id: int, forms: list | None = None, status: int = 200) -> tuple[
     ), status
 
 
-@bp.get("/my/applications/<int:app_id>")
+@bp.get("/my/applications/<id:app_id>")
 @requires(Role.CITIZEN)
 def application(app_id: int) -> tuple[str, int]:
     return _render(app_id)
 
 
-@bp.post("/my/applications/<int:app_id>/act")
+@bp.post("/my/applications/<id:app_id>/act")
 @requires(Role.CITIZEN)
 def act(app_id: int) -> Response | tuple[str, int]:
     """Withdraw or rate an application (the generic action form)."""

@@ -117,3 +117,20 @@ def test_record_status_is_the_code_and_a_label(session, new_event):
     ev = new_event()
     ref = profiles.record_status(session, RecordRef("grid.event", str(ev.id)))
     assert (ref.status, ref.label) == ("reported", "待立案")
+
+
+def test_organisation_profile_marks_events_at_its_address(platform, session, who, new_event):
+    import random
+
+    from core.identity.gb32100 import make_credit_code
+    from core.identity.registry import register_organisation
+
+    code = make_credit_code(random.Random(5), G1[:6], "9", "2")
+    shop = register_organisation(session, code, "张记早点铺", kind="individual_business",
+                                 premises_grid=G1, address=ADDRESS)
+    at_shop = new_event("0801", address="星光路18号", description="无照经营早点")
+    across = new_event(address="星光路21号", description="对面垃圾")
+    premises = _sections(platform, session, Subject("organisation", str(shop.id)),
+                         who("commander.c1"))["grid.premises"]
+    marks = {r["id"]: r["at_address"] for r in premises.rows}
+    assert marks[at_shop.id] is True and marks[across.id] is False
