@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask
 
 from core.config import Config
 from core.platform import Platform
@@ -43,8 +43,5 @@ def create_app(config: Mapping[str, Any] | None = None, platform: Platform | Non
     ui.init_app(app)
     for bp in (console_bp, portal_bp, map_bp, admin_bp, api_bp, open311_bp):
         app.register_blueprint(bp)
-    # the APIs count each caller against its own key's limit (web/api/credentials.py)
-    app.extensions["jinzhi_limiter"].request_filter(
-        lambda: request.blueprint in (api_bp.name, open311_bp.name))
     access.init_app(app)
     return app

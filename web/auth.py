@@ -189,6 +189,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     limiter = Limiter(get_remote_address, app=app, default_limits=[])
     app.extensions["jinzhi_limiter"] = limiter
+    # it guards the login form only; the APIs count each caller against its own key's limit
+    # (web/api/credentials.py), so every other request skips Flask-Limiter's checks
+    limiter.request_filter(lambda: request.endpoint != "auth.login")
     view = limiter.limit(
         lambda: app.config["LOGIN_RATE_LIMIT"], key_func=_rate_key, methods=["POST"]
     )(app.view_functions["auth.login"])
