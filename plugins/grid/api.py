@@ -103,12 +103,13 @@ def report(
     channel: str = "app", reporter_name: str | None = None,
     reporter_phone: str | None = None, anonymous: bool = False, photos: Iterable[Any] = (),
     address: str | None = None, reporter_kind: str | None = None,
-    self_handle: bool = False, handled_note: str | None = None,
+    self_handle: bool = False, handled_note: str | None = None, media_url: str | None = None,
 ) -> EventView:
     """Report a problem: located to its grid, routed, checked for duplicates, stored with its
     audit row and announced (``grid.event.report``). With ``self_handle`` a grid worker
     closes a minor item on the spot (自处) in the same call — ``handled_note`` says what
-    was done. Photos: ``bytes``, ``(filename, bytes)``, paths or file objects."""
+    was done. Photos: ``bytes``, ``(filename, bytes)``, paths or file objects; ``media_url``:
+    a link to a photo the reporting app hosts (Open311), kept as given and never fetched."""
     if self_handle:  # check before anything is stored
         if not actor.has_role(Role.GRID_WORKER):
             raise PermissionDenied("only grid workers handle events on the spot (自处)")
@@ -124,7 +125,7 @@ def report(
         session, actor, item_code=item_code, description=description, lon=lon, lat=lat,
         grid_code=grid_code, address=address, channel=channel, reporter_name=reporter_name,
         reporter_phone=reporter_phone, anonymous=anonymous, photos_=photos,
-        reporter_kind=reporter_kind)
+        reporter_kind=reporter_kind, media_url=media_url)
     if self_handle:
         loaded = session.get(GridEvent, ev.id)
         assert loaded is not None

@@ -39,6 +39,7 @@ REPORTER_KINDS = ("grid_worker", "citizen", "hotline", "staff", "other")
 DUPLICATE_METRES = 50.0
 DUPLICATE_WINDOW = dt.timedelta(hours=24)
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
+_MEDIA_URL = re.compile(r"^https?://[^\s]+$")
 DEG_LAT_M = 111_320.0
 
 
@@ -96,7 +97,8 @@ def check_reporter(actor: Actor, loc: Location) -> None:
 
 
 def validate(item_code: Any, description: Any, channel: Any, reporter_name: Any,
-             reporter_phone: Any, tax: taxonomy.Taxonomy, actor: Actor) -> Item | None:
+             reporter_phone: Any, tax: taxonomy.Taxonomy, actor: Actor,
+             media_url: Any = None) -> Item | None:
     """Per-field checks of everything but the location; ``InvalidInput`` lists them all."""
     errors: dict[str, str] = {}
     item = tax.items.get(str(item_code)) if item_code else None
@@ -118,6 +120,9 @@ def validate(item_code: Any, description: Any, channel: Any, reporter_name: Any,
     if reporter_phone is not None and (not isinstance(reporter_phone, str)
                                        or not _PHONE.match(reporter_phone.strip())):
         errors["reporter_phone"] = "a phone number of digits, e.g. 13800000001"
+    if media_url is not None and (not isinstance(media_url, str) or len(media_url) > 500
+                                  or not _MEDIA_URL.match(media_url)):
+        errors["media_url"] = "an http:// or https:// link of at most 500 characters"
     if errors:
         raise InvalidInput("the report is not complete: " + "; ".join(
             f"{k}: {v}" for k, v in errors.items()), fields=errors)
@@ -130,13 +135,14 @@ def report(
     address: str | None = None, channel: str = "app", reporter_name: str | None = None,
     reporter_phone: str | None = None, anonymous: bool = False,
     photos_: Iterable[Any] = (), reporter_kind: str | None = None,
-    reporter_person_id: int | None = None,
+    reporter_person_id: int | None = None, media_url: str | None = None,
 ) -> NewEvent:
     """Create an event (status ``reported``) and return its values; nothing is stored when
     any check fails."""
     platform = Platform.of(session)
     tax = taxonomy.load(platform.pm)
-    item = validate(item_code, description, channel, reporter_name, reporter_phone, tax, actor)
+    item = validate(item_code, description, channel, reporter_name, reporter_phone, tax, actor,
+                    media_url)
     assert item is not None
     loc = locate(session, lon, lat, grid_code)
     if item.area_code and not contains(item.area_code, loc.grid):
@@ -167,7 +173,8 @@ def report(
         reporter_phone=reporter_phone, anonymous=bool(anonymous),
         routed_department_code=route.department_code,
         responsible_area_code=route.area_code if route.department_code is None else None,
-        reported_at=now, updated_at=now, self_handled=False, rework_count=0, return_count=0,
+        media_url=media_url, reported_at=now, updated_at=now, self_handled=False,
+        rework_count=0, return_count=0,
         extension_count=0, backlog=False, escalation_level=0, whistle_count=0, stat_flags=0,
         possible_duplicate_of=find_duplicate(session, item.code, _float(lon), _float(lat),
                                              loc.grid, now),
@@ -204,7 +211,7 @@ _SET_BY_REPORT = {
     "reporter_phone", "anonymous", "routed_department_code", "responsible_area_code",
     "reported_at", "updated_at", "self_handled", "rework_count", "return_count",
     "extension_count", "backlog", "escalation_level", "whistle_count",
-    "possible_duplicate_of", "register_due", "due_at", "warn_at", "stat_flags",
+    "possible_duplicate_of", "register_due", "due_at", "warn_at", "stat_flags", "media_url",
 }
 _UNSET = {c.key: None for c in _TABLE.columns if c.key not in _SET_BY_REPORT | {"id"}}
 

@@ -117,6 +117,8 @@ class GridEvent(Base):
     possible_duplicate_of: Mapped[int | None] = mapped_column(BigId)
     duplicate_of: Mapped[int | None] = mapped_column(BigId)
     linked_to: Mapped[int | None] = mapped_column(BigId)
+    # a photo the reporting app hosts itself (Open311's media_url): a link, never fetched
+    media_url: Mapped[str | None] = mapped_column(String(500))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
     __table_args__ = (

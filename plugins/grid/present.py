@@ -82,7 +82,7 @@ def view(session: Session, ev: GridEvent, viewer: Actor, taxonomy: Taxonomy,
         extension_count=ev.extension_count, backlog=ev.backlog,
         pending_request=ev.pending_request, escalation_level=ev.escalation_level,
         possible_duplicate_of=ev.possible_duplicate_of, duplicate_of=ev.duplicate_of,
-        linked_to=ev.linked_to,
+        linked_to=ev.linked_to, media_url=ev.media_url,
         photos=_photos(session, ev) if detail else (),
         whistles=_whistles(session, ev) if detail and ev.whistle_count else (),
     )

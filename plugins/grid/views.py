@@ -121,6 +121,7 @@ class EventView:
     possible_duplicate_of: int | None
     duplicate_of: int | None
     linked_to: int | None
+    media_url: str | None = None
     photos: tuple[PhotoView, ...] = ()
     whistles: tuple[WhistleView, ...] = ()
 

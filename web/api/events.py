@@ -89,6 +89,7 @@ class Event(BaseModel):
     rework_count: int
     escalation_level: int
     photos: list[Photo]
+    media_url: str | None = Field(description="a link to a photo the reporting app hosts")
     actions: list[str] | None = Field(description="what you may do now (single reads only)")
 
 
@@ -116,6 +117,8 @@ class NewEvent(Body):
     reporter_name: Text | None = Field(None, max_length=80)
     reporter_phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9 -]{4,19}$")
     anonymous: StrictBool = False
+    media_url: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$",
+                                  description="a link to a photo your app hosts (not fetched)")
 
 
 class ActionInput(Body):
@@ -166,7 +169,7 @@ def view(e: Any, actions: list[str] | None = None) -> Event:
         rework_count=e.rework_count, escalation_level=e.escalation_level,
         photos=[Photo(name=p.name, stage=p.stage, content_type=p.content_type, size=p.size,
                       url=f"{_url(e.id)}/photos/{p.name}") for p in e.photos],
-        actions=actions)
+        media_url=e.media_url, actions=actions)
 
 
 def channel_of(who: Principal) -> str:
@@ -221,7 +224,7 @@ def report_event(body: NewEvent) -> Reply:
         db(), who.actor, item_code=body.item_code, description=body.description,
         lon=body.lon, lat=body.lat, grid_code=body.grid_code, address=body.address,
         channel=channel_of(who), reporter_name=body.reporter_name,
-        reporter_phone=body.reporter_phone, anonymous=body.anonymous)
+        reporter_phone=body.reporter_phone, anonymous=body.anonymous, media_url=body.media_url)
     if not who.within(found.grid_code):
         raise ApiProblem(403, f"the place is outside this key's area limit ({who.area_code})",
                          errors={"location": "report a place inside the key's area"})

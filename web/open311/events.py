@@ -3,10 +3,10 @@
 Services are the items the public may report (``citizen``); facility items (部件) take the
 asset number on the facility's plate as an attribute. A posted request is reported through
 ``plugins.grid.api.report`` as the key's channel actor, with channel ``open311``; its
-``media_url`` (a link to a photo the client hosts) is kept with the event's description and
-given back as ``media_url``. Reading is public, as Open311 expects, but only for events the
-public reported, and through the grid's public view (no contact details; no name when
-anonymous).
+``media_url`` (a link to a photo the client hosts) is kept on the event as given (never
+fetched) and given back as ``media_url``. Reading is public, as Open311 expects, but only
+for events the public reported, and through the grid's public view (no contact details; no
+name when anonymous).
 """
 
 from __future__ import annotations
@@ -28,9 +28,7 @@ FACILITY_ATTRIBUTE = "facility_code"
 CLOSED = ("closed", "not_registered")
 PUBLIC_REPORTERS = ("citizen",)
 CHANNEL = "open311"
-MEDIA = "照片"  # the media link's label inside the description: "…（照片 https://…）"
-_MEDIA_URL = re.compile(r"^https?://[^\s（）；/]+(/[^\s（）；]*)?$")
-_MEDIA_IN = re.compile(rf"(（{MEDIA} |；{MEDIA} )(https?://[^\s（）；]+)）$")
+_MEDIA_URL = re.compile(r"^https?://[^\s]+$")
 
 
 def media_url(form: Mapping[str, str]) -> str | None:
@@ -42,16 +40,6 @@ def media_url(form: Mapping[str, str]) -> str | None:
         raise Open311Error(400, "media_url must be an http:// or https:// URL of at most 500 "
                                 "characters (a photo of the problem)")
     return value
-
-
-def split_media(description: str) -> tuple[str, str | None]:
-    """A stored description without its media link, and the link (None if it has none)."""
-    found = _MEDIA_IN.search(description)
-    if found is None:
-        return description, None
-    if found.group(1).startswith("（"):  # the link was the only note in the brackets
-        return description[:found.start()], found.group(2)
-    return description[:found.start()] + "）", found.group(2)
 
 
 def _items() -> dict[str, Any]:
@@ -110,8 +98,6 @@ def create(item: Any, who: Principal, form: Mapping[str, str],
     text = (form.get("description") or "").strip() or item.name
     media = media_url(form)
     extra = [f"部件编号 {v}" for v in attrs.get(FACILITY_ATTRIBUTE, []) if v.strip()]
-    if media:
-        extra.append(f"{MEDIA} {media}")  # last, so ``split_media`` finds it
     if extra:
         suffix = f"（{'；'.join(extra)}）"
         text = text[:2000 - len(suffix)] + suffix
@@ -121,7 +107,7 @@ def create(item: Any, who: Principal, form: Mapping[str, str],
         lon=lon if grid_code is None else None, lat=lat if grid_code is None else None,
         grid_code=grid_code, address=(form.get("address_string") or None),
         channel=CHANNEL, reporter_name=name[:80] if name else None,
-        reporter_phone=(form.get("phone") or None), reporter_kind="citizen")
+        reporter_phone=(form.get("phone") or None), reporter_kind="citizen", media_url=media)
     if not who.within(found.grid_code):
         raise Open311Error(403, f"the place is outside this api_key's area ({who.area_code})")
     return found.id
@@ -201,15 +187,13 @@ def as_request(e: Any, lang: str) -> dict[str, Any]:
     expected = None
     if status == "open":
         expected = dict(e.deadlines).get("close") or e.due_at
-    description, media = (split_media(e.description) if e.channel == CHANNEL
-                          else (e.description, None))
     return {
         "service_request_id": str(e.id),
         "status": status,
         "status_notes": note,
         "service_name": dict(e.item_name).get(lang) or e.item_code,
         "service_code": e.item_code,
-        "description": description,
+        "description": e.description,
         "agency_responsible": e.department_name or "",
         "service_notice": "",
         "requested_datetime": e.reported_at.astimezone(tz),
@@ -220,5 +204,5 @@ def as_request(e: Any, lang: str) -> dict[str, Any]:
         "zipcode": "",
         "lat": e.lat,
         "long": e.lon,
-        "media_url": media or "",
+        "media_url": e.media_url or "",
     }

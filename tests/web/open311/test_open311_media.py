@@ -47,7 +47,7 @@ def test_media_url_is_stored_and_returned(endpoint, key, platform, fmt):
     with platform.session() as s:
         ev = s.get(GridEvent, int(request_id))
         assert ev.channel == "open311"
-        assert PHOTO in ev.description  # the staff see the link with the report
+        assert ev.media_url == PHOTO and ev.description == "垃圾桶满了没人清"
     client = GeoReport(endpoint, jurisdiction=JURISDICTION, output_format=fmt)
     got = client.get_service_request(request_id)
     assert got["media_url"] == PHOTO
