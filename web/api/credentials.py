@@ -192,13 +192,35 @@ def check_rate(who: Principal, limit: str | None = None, ident: str | None = Non
     item = _parse(limit or who.rate_limit or current_app.config["API_RATE_LIMIT"])
     ident = ident or who.rate_key
     g.rate_headers = {"RateLimit-Policy": f"{item.amount};w={item.get_expiry()}"}
-    if limiter.limiter.hit(item, _NAMESPACE, ident):
+    strategy = limiter.limiter
+    try:
+        allowed = strategy.hit(item, _NAMESPACE, ident)
+    except Exception as e:  # the shared storage (Redis) is down: count in this process
+        strategy = _fallback(strategy, e)
+        allowed = strategy.hit(item, _NAMESPACE, ident)
+    if allowed:
         return
-    stats = limiter.limiter.get_window_stats(item, _NAMESPACE, ident)
+    stats = strategy.get_window_stats(item, _NAMESPACE, ident)
     reset = max(1, int(stats.reset_time - time.time()))
     raise ApiProblem(429, f"this key may make {item} requests; wait {reset} s and retry",
                      headers={"Retry-After": str(reset), "RateLimit-Limit": str(item.amount),
                               "RateLimit-Remaining": "0", "RateLimit-Reset": str(reset)})
+
+
+def _fallback(strategy: limits.strategies.RateLimiter, error: Exception
+              ) -> limits.strategies.RateLimiter:
+    """The same strategy over this process's memory, while the configured storage fails
+    (a request is never refused because the counter store is down; the log says so)."""
+    extensions = current_app.extensions
+    if "jinzhi_rate_fallback" not in extensions:
+        extensions["jinzhi_rate_fallback"] = type(strategy)(limits.storage.MemoryStorage())
+    now = time.monotonic()
+    if now - extensions.get("jinzhi_rate_fallback_logged", -60.0) >= 60:
+        extensions["jinzhi_rate_fallback_logged"] = now
+        current_app.logger.warning("rate-limit storage %s failed (%s): counting per process "
+                                   "until it is back", current_app.config.get(
+                                       "RATELIMIT_STORAGE_URI"), error)
+    return extensions["jinzhi_rate_fallback"]
 
 
 @functools.lru_cache(maxsize=256)

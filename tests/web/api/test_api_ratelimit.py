@@ -115,3 +115,16 @@ def test_the_storage_comes_from_the_environment(platform, monkeypatch):
     monkeypatch.delenv("JINZHI_RATELIMIT_STORAGE_URI")
     app = create_app({"TESTING": True, "SECRET_KEY": "t"}, platform=platform)
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_a_dead_storage_counts_per_process_instead_of_failing(platform, make_key, caplog):
+    """Redis down (nothing listens on port 1): requests are still answered and limited, by
+    this process's own count, and the log says so — never a 500."""
+    pytest.importorskip("redis")
+    secret, _ = _key(platform, make_key)
+    client = _app(platform, "redis://127.0.0.1:1/0").test_client()
+    headers = {"X-API-Key": secret}
+    with caplog.at_level(logging.WARNING):
+        statuses = [client.get(URL, headers=headers).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert any("counting per process" in r.getMessage() for r in caplog.records)
