@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput, NotFound
@@ -129,9 +129,16 @@ def store(session: Session, upload_dir: Path, event_id: int, stage: str,
     return rows
 
 
-def of_event(session: Session, event_id: int) -> list[GridPhoto]:
-    return list(session.scalars(select(GridPhoto).where(GridPhoto.event_id == event_id)
-                                .order_by(GridPhoto.id)))
+def of_event(session: Session, event_id: int) -> list[Row[Any]]:
+    """The event's photos in upload order, as read-only rows (every event view asks)."""
+    if session.new:  # photos stored in this unit of work are not in the table yet
+        session.flush()
+    return list(session.connection().execute(_OF_EVENT, {"event": event_id}))
+
+
+_P = GridPhoto.__table__.c
+_OF_EVENT = (select(_P.name, _P.stage, _P.content_type, _P.size, _P.uploaded_at)
+             .where(_P.event_id == bindparam("event")).order_by(_P.id))
 
 
 def find(session: Session, event_id: int, name: str) -> PhotoFile:
