@@ -4,8 +4,10 @@ the same run. Loaded with ``wrk`` for a bounded time each; prints requests per s
 latency and the ratio to the bare insert (goal: ≥ 50 %, p99 under 50 ms).
 
 Usage: ``python bench/bench_api.py [--duration 10] [--connections 8] [--workers 2]
-[--db bench/results/api.sqlite] [--rebuild]``; ``--db`` may also be a PostgreSQL URL.
-The SQLite database (the small demo city) is built once and kept in ``bench/results/``.
+[--db bench/results/api.sqlite] [--rebuild] [--ratelimit-storage URI]``; ``--db`` may also
+be a PostgreSQL URL. The SQLite database (the small demo city) is built once and kept in
+``bench/results/``. The workers count each key's requests in Redis when it answers on
+loopback (the production setting), else each in its own memory.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ end
 G1 = "120101001001001"
 ITEM = "0101"
 UNLIMITED = "1000000 per minute"
+REDIS = "redis://127.0.0.1:6379/0"
 
 
 def free_port() -> int:
@@ -143,6 +146,18 @@ def prepare(url: str) -> tuple[str, float, float]:
     return secret, point[0], point[1]
 
 
+def rate_storage() -> str:
+    """Redis on loopback when it answers (the production setting with several workers), else
+    memory:// (each worker counts on its own)."""
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
+        return REDIS
+    except Exception:
+        return "memory://"
+
+
 def lua(method: str, content_type: str, body: str, headers: dict[str, str]) -> str:
     lines = [f'wrk.method = "{method}"', f'wrk.headers["Content-Type"] = "{content_type}"']
     lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
@@ -200,6 +215,9 @@ def main() -> None:
     parser.add_argument("--db", default=str(RESULTS / "api.sqlite"),
                         help="SQLite file or database URL")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--ratelimit-storage", default=None,
+                        help="where the workers count requests per key (default: Redis at "
+                             "127.0.0.1:6379 when it answers, as in production; else memory://)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -215,8 +233,10 @@ def main() -> None:
         build(url)
         print(f"  built in {time.perf_counter() - t:.0f} s", flush=True)
     key, lon, lat = prepare(url)
+    storage = args.ratelimit_storage or rate_storage()
+    print(f"rate-limit storage: {storage}", flush=True)
     env = dict(os.environ, JINZHI_DATABASE_URL=url, JINZHI_INSTANCE=str(RESULTS),
-               JINZHI_SECRET_KEY="bench-secret")
+               JINZHI_SECRET_KEY="bench-secret", JINZHI_RATELIMIT_STORAGE_URI=storage)
     app_port, bare_port = free_port(), free_port()
     gunicorn = str(VENV_BIN / "gunicorn")
     common = ["-w", str(args.workers), "--log-level", "warning"]
