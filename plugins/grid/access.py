@@ -34,11 +34,10 @@ def area_clause(code: str, open_only: bool = False) -> ColumnElement[bool]:
     column, whose index (area, reported_at) serves lists newest first and their counts.
     """
     level = level_of(code)
+    if level is Level.CITY:  # one city per installation: all of its events
+        return true()
     if open_only and level is not Level.GRID:
-        prefix = code[:2] if level is Level.CITY else code
-        return GridEvent.community_code.between(prefix.ljust(12, "0"), prefix.ljust(12, "9"))
-    if level is Level.CITY:
-        return GridEvent.district_code.startswith(code[:2], autoescape=True)
+        return GridEvent.community_code.between(code.ljust(12, "0"), code.ljust(12, "9"))
     if level is Level.GRID and open_only:
         return and_(GridEvent.grid_code == code, GridEvent.community_code == code[:12])
     return AREA_COLUMNS[level] == code

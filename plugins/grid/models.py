@@ -129,9 +129,13 @@ class GridEvent(Base):
         # rows of one bucket
         Index("ix_grid_event_close_bucket", "close_bucket", "community_code", "close_seconds",
               "reported_at"),
-        # open events by area: overdue now, due to close, the deadline tick
+        # open events by area: overdue now, due to close, the deadline tick; the last three
+        # columns let the city's inbox boxes (escalated, 属地 cases, extensions to approve) be
+        # counted and filtered from the index alone
         Index("ix_grid_event_open", "status", "community_code", "due_at", "close_due",
-              "reported_at"),
+              "reported_at", "escalation_level", "department_code", "pending_request"),
+        # the whole city's list, newest first
+        Index("ix_grid_event_reported", "reported_at"),
         # scoped lists, newest first (with the community, for counts from the index alone)
         Index("ix_grid_event_district", "district_code", "reported_at", "community_code"),
         Index("ix_grid_event_street", "street_code", "reported_at", "community_code"),
