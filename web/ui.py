@@ -31,6 +31,15 @@ NAV: tuple[tuple[str, Any, tuple[Role, ...] | None], ...] = (
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
 )
 
+ROLE_LABELS: dict[Role, Any] = {
+    Role.CITIZEN: _l("Citizen"),
+    Role.GRID_WORKER: _l("Grid worker"),
+    Role.COMMANDER: _l("Commander"),
+    Role.HANDLER: _l("Department handler"),
+    Role.CLERK: _l("Service clerk"),
+    Role.ADMIN: _l("Administrator"),
+}
+
 BOX_LABELS: dict[str, Any] = {
     "to_register": _l("To register"), "to_dispatch": _l("To dispatch"),
     "to_verify": _l("To verify"), "overdue": _l("Overdue"), "whistles": _l("Whistles"),
@@ -158,6 +167,14 @@ def filesize(n: int | None) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
+def role_label(role: str | None) -> str:
+    """A role in the page's language (``clerk`` → 窗口人员); the system's own jobs too."""
+    try:
+        return str(ROLE_LABELS[Role(role)])
+    except (KeyError, ValueError):
+        return str(_l("System"))
+
+
 def deadline_class(colour: str | None) -> str:
     return "deadline-" + DEADLINE_CLASSES.get(colour, "none")
 
@@ -185,6 +202,7 @@ def init_app(app: Flask) -> None:
                                  box_labels=box_labels,
                                  app_box_labels=app_box_labels, service_step=service_step)
     app.jinja_env.filters.update(when=when, deadline_class=deadline_class,
-                                 event_note=event_note, filesize=filesize)
+                                 event_note=event_note, filesize=filesize,
+                                 role_label=role_label)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
