@@ -51,6 +51,18 @@ def render_error(status: int, message: str | None = None) -> tuple[str, int]:
     )
 
 
+def not_now(action_label: str, status_label: str | None) -> tuple[str, int]:
+    """The 409 page for a workflow action refused in the record's current state
+    (``InvalidTransition``), said in the page's language — the APIs say it in English."""
+    if status_label:
+        message = _("%(action)s is not possible now: it is %(status)s. Reload the page to see "
+                    "what can be done now.", action=action_label, status=status_label)
+    else:
+        message = _("%(action)s is not possible now. Reload the page to see what can be done "
+                    "now.", action=action_label)
+    return render_error(409, message)
+
+
 def _jinzhi_error(e: JinzhiError) -> tuple[str, int]:
     rollback()
     status = e.status if e.status in (400, 403, 404, 409, 422) else 500

@@ -229,3 +229,12 @@ def test_the_applicants_timeline_names_roles_not_staff_logins(client, login, app
     login(client, "clerk.d1")
     staff = _page(client, approved).split('<ol class="timeline">', 1)[1]
     assert "clerk.d1" in staff  # staff see who did it
+
+
+def test_an_action_not_possible_now_is_a_409_in_the_page_language(client, login, platform):
+    app_id = _apply(platform)
+    login(client, "clerk.d1")
+    r = _act(client, app_id, "approve")  # still submitted: accept first
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409
+    assert "现在不能“准予许可”：当前状态为“已提交”" in html and "cannot approve" not in html

@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, InvalidTransition
 from plugins.grid import api as grid
 from web import actionforms, exports, reporting
 from web.access import CITIZEN, EVENT_STAFF, INBOX, REPORTERS
@@ -18,6 +18,7 @@ from web.auth import actor, requires
 from web.console import bp
 from web.console.forms import PatrolReportForm
 from web.database import db, rollback
+from web.errors import not_now
 from web.i18n import text
 from web.paging import Page
 
@@ -173,7 +174,10 @@ def event_act(event_id: int) -> Response | tuple[str, int]:
         except InvalidInput as e:
             rollback()
             form.errors.update(e.fields or {"": e.message})
-        else:  # Conflict (stale version) and InvalidTransition go to their error pages
+        except InvalidTransition as e:  # the 409 page, said in the page's language
+            rollback()
+            return not_now(form.label, text(grid.STATUSES.get(e.details.get("status"))))
+        else:  # Conflict (stale version) goes to its error page
             flash(_("Done: %(action)s.", action=form.label), "success")
             return redirect(url_for("console.event", event_id=event_id))
     return _render_event(event_id, failed=form, status=422)
