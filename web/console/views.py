@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from core.areas.codes import Level, ancestor_at
 from core.errors import InvalidInput, InvalidTransition
 from plugins.grid import api as grid
 from web import actionforms, exports, reporting
@@ -20,6 +21,7 @@ from web.console.forms import PatrolReportForm
 from web.database import db, rollback
 from web.errors import not_now
 from web.i18n import text
+from web.map import geo
 from web.paging import Page
 
 SORTS = ("-reported", "reported", "due", "-due", "status")
@@ -116,9 +118,11 @@ def _render_event(event_id: int, failed: actionforms.ActionForm | None = None,
     forms = actionforms.build(grid.ACTIONS, names, choices=_choices(event, names))
     if failed is not None:
         forms = [failed if f.action == failed.action else f for f in forms]
+    street = ancestor_at(event.grid_code, Level.STREET) or event.grid_code
     return render_template(
         "console/event.html", event=event, forms=forms,
         timeline=grid.timeline(db(), who, event_id),
+        place=geo.trail(db(), event.grid_code, street)[1:],  # community · grid, by name
     ), status
 
 
