@@ -29,7 +29,7 @@ def _filters() -> dict[str, object]:
     overdue = {"1": True, "0": False}.get(request.args.get("overdue", ""))
     return {"status": status if status in services.STATUSES else None,
             "sort": sort if sort in SORTS else "-updated", "overdue": overdue,
-            "item_code": request.args.get("item") or None}
+            "item_code": (request.args.get("item") or "").replace("\x00", "") or None}
 
 
 @bp.get("/applications")
