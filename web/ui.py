@@ -66,6 +66,13 @@ SERVICE_STEPS: dict[str, Any] = {
     "reuse_certificate": _l("Certificate reused"),
     "preview": _l("Certificate previewed"), "preview_evidence": _l("Certificate previewed"),
     "evidence.preview": _l("Certificate previewed"),
+    # the lifecycle actions as things that happened (the API's labels are commands: "Accept")
+    "submit": _l("Application sent"), "withdraw": _l("Application withdrawn"),
+    "accept": _l("Application accepted"), "refuse": _l("Application refused"),
+    "request_supplement": _l("Supplement asked for"), "answer_supplement": _l("Supplement sent"),
+    "start_review": _l("Review started"), "approve": _l("Application approved"),
+    "reject": _l("Application rejected"), "deliver": _l("Result sent to the applicant"),
+    "rate": _l("Service rated"), "answer_followup": _l("Bad rating answered"),
 }
 
 # how an event came in (grid's intake channels)
@@ -191,10 +198,12 @@ def service_step(action: str) -> str:
     """The label of a step in an application's timeline."""
     from plugins.services import api as services
 
-    spec = services.ACTIONS.get(action)
+    if action in SERVICE_STEPS:
+        return str(SERVICE_STEPS[action])
+    spec = services.ACTIONS.get(action)  # an action a plugin added later
     if spec:
         return text(spec.get("label"))
-    return str(SERVICE_STEPS.get(action, action.replace("_", " ")))
+    return action.replace("_", " ")
 
 
 def init_app(app: Flask) -> None:
