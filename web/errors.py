@@ -8,6 +8,7 @@ import logging
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
@@ -51,6 +52,18 @@ def render_error(status: int, message: str | None = None) -> tuple[str, int]:
     )
 
 
+def not_now(action_label: str, status_label: str | None) -> tuple[str, int]:
+    """The 409 page for a workflow action refused in the record's current state
+    (``InvalidTransition``), said in the page's language — the APIs say it in English."""
+    if status_label:
+        message = _("%(action)s is not possible now: it is %(status)s. Reload the page to see "
+                    "what can be done now.", action=action_label, status=status_label)
+    else:
+        message = _("%(action)s is not possible now. Reload the page to see what can be done "
+                    "now.", action=action_label)
+    return render_error(409, message)
+
+
 def _jinzhi_error(e: JinzhiError) -> tuple[str, int]:
     rollback()
     status = e.status if e.status in (400, 403, 404, 409, 422) else 500
@@ -76,6 +89,14 @@ def _csrf_error(e: CSRFError) -> tuple[str, int]:
     )
 
 
+def _data_error(e: DataError) -> tuple[str, int]:
+    """A value the database cannot take (a NUL byte in a filter, on PostgreSQL): the request
+    was wrong, not the server."""
+    log.warning("value refused by the database on %s: %s", request.path, e.orig)
+    rollback()
+    return render_error(400)
+
+
 def _server_error(e: Exception) -> tuple[str, int]:
     original = getattr(e, "original_exception", None) or e
     log.error("unhandled error on %s", request.path, exc_info=original)
@@ -99,6 +120,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(JinzhiError, _jinzhi_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(DataError, _data_error)
     # Unhandled exceptions arrive here as InternalServerError (outside TESTING, where they
     # propagate to the test instead): a friendly page, the traceback only in the log.
     app.register_error_handler(InternalServerError, _server_error)

@@ -31,6 +31,15 @@ NAV: tuple[tuple[str, Any, tuple[Role, ...] | None], ...] = (
     ("admin.index", _l("Administration"), (Role.ADMIN,)),
 )
 
+ROLE_LABELS: dict[Role, Any] = {
+    Role.CITIZEN: _l("Citizen"),
+    Role.GRID_WORKER: _l("Grid worker"),
+    Role.COMMANDER: _l("Commander"),
+    Role.HANDLER: _l("Department handler"),
+    Role.CLERK: _l("Service clerk"),
+    Role.ADMIN: _l("Administrator"),
+}
+
 BOX_LABELS: dict[str, Any] = {
     "to_register": _l("To register"), "to_dispatch": _l("To dispatch"),
     "to_verify": _l("To verify"), "overdue": _l("Overdue"), "whistles": _l("Whistles"),
@@ -57,6 +66,13 @@ SERVICE_STEPS: dict[str, Any] = {
     "reuse_certificate": _l("Certificate reused"),
     "preview": _l("Certificate previewed"), "preview_evidence": _l("Certificate previewed"),
     "evidence.preview": _l("Certificate previewed"),
+    # the lifecycle actions as things that happened (the API's labels are commands: "Accept")
+    "submit": _l("Application sent"), "withdraw": _l("Application withdrawn"),
+    "accept": _l("Application accepted"), "refuse": _l("Application refused"),
+    "request_supplement": _l("Supplement asked for"), "answer_supplement": _l("Supplement sent"),
+    "start_review": _l("Review started"), "approve": _l("Application approved"),
+    "reject": _l("Application rejected"), "deliver": _l("Result sent to the applicant"),
+    "rate": _l("Service rated"), "answer_followup": _l("Bad rating answered"),
 }
 
 # how an event came in (grid's intake channels)
@@ -158,6 +174,14 @@ def filesize(n: int | None) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
+def role_label(role: str | None) -> str:
+    """A role in the page's language (``clerk`` → 窗口人员); the system's own jobs too."""
+    try:
+        return str(ROLE_LABELS[Role(role)])
+    except (KeyError, ValueError):
+        return str(_l("System"))
+
+
 def deadline_class(colour: str | None) -> str:
     return "deadline-" + DEADLINE_CLASSES.get(colour, "none")
 
@@ -174,10 +198,12 @@ def service_step(action: str) -> str:
     """The label of a step in an application's timeline."""
     from plugins.services import api as services
 
-    spec = services.ACTIONS.get(action)
+    if action in SERVICE_STEPS:
+        return str(SERVICE_STEPS[action])
+    spec = services.ACTIONS.get(action)  # an action a plugin added later
     if spec:
         return text(spec.get("label"))
-    return str(SERVICE_STEPS.get(action, action.replace("_", " ")))
+    return action.replace("_", " ")
 
 
 def init_app(app: Flask) -> None:
@@ -185,6 +211,7 @@ def init_app(app: Flask) -> None:
                                  box_labels=box_labels,
                                  app_box_labels=app_box_labels, service_step=service_step)
     app.jinja_env.filters.update(when=when, deadline_class=deadline_class,
-                                 event_note=event_note, filesize=filesize)
+                                 event_note=event_note, filesize=filesize,
+                                 role_label=role_label)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

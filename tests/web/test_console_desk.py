@@ -8,7 +8,7 @@ import re
 
 import pytest
 from sqlalchemy import select
-from webclient import csrf_token
+from webclient import csrf_token, logout
 
 from core.identity.accounts import load_actor
 from core.identity.models import Account
@@ -217,3 +217,24 @@ def test_unknown_and_foreign_ids_are_404(client, login):
     login(client, "clerk.d1")
     assert client.get("/console/applications/999999").status_code == 404
     assert client.get("/console/applications/export.pdf").status_code == 404
+
+
+def test_the_applicants_timeline_names_roles_not_staff_logins(client, login, approved):
+    login(client, "citizen1")
+    html = client.get(f"/my/applications/{approved}").get_data(as_text=True)
+    timeline = html.split('<ol class="timeline">', 1)[1].split("</ol>", 1)[0]
+    assert "clerk.d1" not in timeline and "citizen1" not in timeline
+    assert "窗口人员" in timeline and "您" in timeline
+    logout(client)
+    login(client, "clerk.d1")
+    staff = _page(client, approved).split('<ol class="timeline">', 1)[1]
+    assert "clerk.d1" in staff  # staff see who did it
+
+
+def test_an_action_not_possible_now_is_a_409_in_the_page_language(client, login, platform):
+    app_id = _apply(platform)
+    login(client, "clerk.d1")
+    r = _act(client, app_id, "approve")  # still submitted: accept first
+    html = r.get_data(as_text=True)
+    assert r.status_code == 409
+    assert "现在不能“准予许可”：当前状态为“已提交”" in html and "cannot approve" not in html

@@ -237,3 +237,14 @@ def test_main_pages_in_chinese_have_no_stray_english(client, login, url):
         html = r.get_data(as_text=True)
         for word in STRAY_ENGLISH:
             assert word not in html, (url, word)
+
+
+def test_event_page_names_the_community_and_grid(client, login, platform, reported):
+    login(client, "worker.g1")
+    html = client.get(f"/console/events/{reported}").get_data(as_text=True)
+    with platform.session() as s:
+        grid_code = s.scalar(select(Account.scope_code).where(Account.username == "worker.g1"))
+        community = s.get(Area, grid_code[:12]).name
+        grid_name = s.get(Area, grid_code).name
+    where = html.split("<dt>位置</dt>", 1)[1].split("</dd>", 1)[0]
+    assert f"{community} · {grid_name}" in where and grid_code in where

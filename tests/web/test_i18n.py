@@ -8,6 +8,7 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 PO = WEB / "translations" / "zh" / "LC_MESSAGES" / "messages.po"
@@ -70,6 +71,11 @@ def test_codes_in_timelines_are_shown_in_chinese(app):
         assert event_note("channel hotline") == "渠道：12345热线"
         assert event_note("已修复") == "已修复"
         assert service_step("preview") == "已预览证照"
+        assert service_step("accept") == "受理"
+    with app.test_request_context("/"), force_locale("en"):
+        # the timeline says what happened, not the button's command ("Accept")
+        assert service_step("accept") == "Application accepted"
+        assert service_step("start_review") == "Review started"
 
 
 def test_language_links_have_no_trailing_question_mark(client):

@@ -248,3 +248,13 @@ def test_guide_and_wizard_count_the_same_steps(client, login):
     html = client.get(_start(client)).get_data(as_text=True)
     total = int(re.search(r"共 (\d+) 步", html).group(1))
     assert total == listed, (total, listed)
+
+
+def test_check_page_summary_links_each_problem_to_its_answer(client, login):
+    login(client, "citizen1")
+    step1 = _start(client)
+    check = step1.replace("/step/1", "/check")
+    html = client.get(check).get_data(as_text=True)
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#check-phone"' in summary and 'id="check-phone"' in html
+    assert "联系电话：" in summary and "联系电话:" not in summary  # a Chinese colon

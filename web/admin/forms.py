@@ -7,16 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from core.identity.roles import Role
-
-ROLE_LABELS = {
-    Role.CITIZEN: _l("Citizen"),
-    Role.GRID_WORKER: _l("Grid worker"),
-    Role.COMMANDER: _l("Commander"),
-    Role.HANDLER: _l("Department handler"),
-    Role.CLERK: _l("Service clerk"),
-    Role.ADMIN: _l("Administrator"),
-}
+from web.ui import ROLE_LABELS
 
 
 class AccountForm(FlaskForm):

@@ -9,13 +9,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, InvalidTransition
 from plugins.services import api as services
 from web import actionforms, exports
 from web.access import DESK
 from web.auth import actor, requires
 from web.console import bp, desk
 from web.database import db, rollback
+from web.errors import not_now
 from web.i18n import text
 from web.paging import Page
 
@@ -28,7 +29,7 @@ def _filters() -> dict[str, object]:
     overdue = {"1": True, "0": False}.get(request.args.get("overdue", ""))
     return {"status": status if status in services.STATUSES else None,
             "sort": sort if sort in SORTS else "-updated", "overdue": overdue,
-            "item_code": request.args.get("item") or None}
+            "item_code": (request.args.get("item") or "").replace("\x00", "") or None}
 
 
 @bp.get("/applications")
@@ -116,6 +117,9 @@ def application_act(app_id: int) -> Response | tuple[str, int]:
         except InvalidInput as e:
             rollback()
             form.errors.update(desk.field_errors(name, e.fields, e.message))
+        except InvalidTransition as e:
+            rollback()
+            return not_now(form.label, text(services.STATUSES.get(e.details.get("status"))))
         else:
             flash(_("Done: %(action)s.", action=form.label), "success")
             return redirect(url_for("console.application", app_id=app_id))

@@ -10,7 +10,8 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from core.errors import InvalidInput
+from core.areas.codes import Level, ancestor_at
+from core.errors import InvalidInput, InvalidTransition
 from plugins.grid import api as grid
 from web import actionforms, exports, reporting
 from web.access import CITIZEN, EVENT_STAFF, INBOX, REPORTERS
@@ -18,7 +19,9 @@ from web.auth import actor, requires
 from web.console import bp
 from web.console.forms import PatrolReportForm
 from web.database import db, rollback
+from web.errors import not_now
 from web.i18n import text
+from web.map import geo
 from web.paging import Page
 
 SORTS = ("-reported", "reported", "due", "-due", "status")
@@ -115,9 +118,11 @@ def _render_event(event_id: int, failed: actionforms.ActionForm | None = None,
     forms = actionforms.build(grid.ACTIONS, names, choices=_choices(event, names))
     if failed is not None:
         forms = [failed if f.action == failed.action else f for f in forms]
+    street = ancestor_at(event.grid_code, Level.STREET) or event.grid_code
     return render_template(
         "console/event.html", event=event, forms=forms,
         timeline=grid.timeline(db(), who, event_id),
+        place=geo.trail(db(), event.grid_code, street)[1:],  # community · grid, by name
     ), status
 
 
@@ -173,7 +178,10 @@ def event_act(event_id: int) -> Response | tuple[str, int]:
         except InvalidInput as e:
             rollback()
             form.errors.update(e.fields or {"": e.message})
-        else:  # Conflict (stale version) and InvalidTransition go to their error pages
+        except InvalidTransition as e:  # the 409 page, said in the page's language
+            rollback()
+            return not_now(form.label, text(grid.STATUSES.get(e.details.get("status"))))
+        else:  # Conflict (stale version) goes to its error page
             flash(_("Done: %(action)s.", action=form.label), "success")
             return redirect(url_for("console.event", event_id=event_id))
     return _render_event(event_id, failed=form, status=422)

@@ -76,9 +76,10 @@ def step(app_id: int, n: int) -> str | Response:
     )
 
 
-def _documents(app: Any, item: Any, n: int, last: int) -> str | Response:
-    errors: dict[str, str] = {}
-    if request.method == "POST":
+def _documents(app: Any, item: Any, n: int, last: int,
+               errors: dict[str, str] | None = None) -> str | Response:
+    errors = dict(errors or {})
+    if request.method == "POST" and not errors:
         app, errors = _upload(app, item)
         if _later() and not errors:
             return _saved_for_later()
@@ -138,16 +139,29 @@ def _saved_for_later() -> Response:
 
 @bp.post("/applications/<id:app_id>/reuse")
 @requires(Role.CITIZEN)
-def reuse(app_id: int) -> Response:
-    """Use a certificate already held instead of uploading (after seeing it on the page)."""
+def reuse(app_id: int) -> tuple[str | Response, int] | Response:
+    """Use a certificate already held instead of uploading (after seeing it on the page).
+    A certificate that cannot serve (expired, not yours, another kind) is said at the
+    document on the documents page, which stays as it was."""
     try:
         certificate = int(request.form.get("certificate_id", ""))
     except ValueError:
         abort(400)
     app = services.get_application(db(), actor(), app_id)
-    _item, steps = _steps(app)
-    services.reuse_certificate(db(), actor(), app_id, request.form.get("material_code", ""),
-                               certificate, version=_version())
+    item, steps = _steps(app)
+    code = request.form.get("material_code", "")
+    try:
+        services.reuse_certificate(db(), actor(), app_id, code, certificate,
+                                   version=_version())
+    except InvalidInput:
+        rollback()
+        if code not in {m["code"] for m in item.materials}:
+            abort(400)
+        app = services.get_application(db(), actor(), app_id)
+        last = len(steps) + 1
+        message = _("This certificate cannot be used for this document (it may have expired): "
+                    "upload the document instead")
+        return _documents(app, item, last, last, {code: message}), 422
     return redirect(url_for("portal.step", app_id=app_id, n=len(steps) + 1,
                             **({"back": "check"} if request.args.get("back") else {})))
 

@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, InvalidTransition
 from core.identity.models import Person
 from core.identity.registry import mask
 from core.identity.roles import Role
@@ -15,6 +15,8 @@ from plugins.services import api as services
 from web import actionforms, linkage
 from web.auth import actor, requires
 from web.database import db, rollback
+from web.errors import not_now
+from web.i18n import text
 from web.paging import Page
 from web.portal import bp
 
@@ -75,6 +77,9 @@ def act(app_id: int) -> Response | tuple[str, int]:
         except InvalidInput as e:
             rollback()
             form.errors.update(e.fields or {"": e.message})
+        except InvalidTransition as e:
+            rollback()
+            return not_now(form.label, text(services.STATUSES.get(e.details.get("status"))))
         else:
             flash(_("Done: %(action)s.", action=form.label), "success")
             return redirect(url_for("portal.application", app_id=app_id))
