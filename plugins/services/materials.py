@@ -54,9 +54,9 @@ def upload_problem(
     fmt = sniff(content)
     if fmt not in allowed:
         kinds = ", ".join(f.upper() for f in allowed)
-        what_zh = f"{fmt.upper()}文件" if fmt else "不是PDF、JPEG或PNG文件"
+        what_zh = f"是{fmt.upper()}文件" if fmt else "不是PDF、JPEG或PNG文件"
         what_en = fmt.upper() if fmt else "not a PDF, JPEG or PNG file"
-        return {"zh": f"该文件是{what_zh}：请上传{kinds.replace(', ', '、')}格式的文件",
+        return {"zh": f"该文件{what_zh}：请上传{kinds.replace(', ', '、')}格式的文件",
                 "en": f"the file is {what_en}: upload it as {kinds}"}
     return None
 

@@ -100,6 +100,7 @@ def test_a_very_long_search_is_cut_not_refused(client):
     ("commander.c1", f"/console/photos/{HUGE}/x.jpg"),
     ("clerk.d1", f"/console/applications/{HUGE}"),
     ("handler.d1.veterans", f"/console/applications/{HUGE}"),
+    ("citizen1", f"/my/reports/{HUGE}"),
 ])
 def test_huge_ids_on_staff_pages_are_404(client, login, user, url):
     login(client, user)

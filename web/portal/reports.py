@@ -42,7 +42,7 @@ def reports() -> str:
                            page=page.with_total(result.total))
 
 
-@bp.get("/my/reports/<int:event_id>")
+@bp.get("/my/reports/<id:event_id>")
 @requires(Role.CITIZEN)
 def report_detail(event_id: int) -> str:
     event = grid.get_event(db(), actor(), event_id)
