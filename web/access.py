@@ -63,6 +63,7 @@ MATRIX: dict[str, frozenset[Role] | ApiAccess | None] = {
     "portal.submitted": CITIZEN,
     "portal.applications": CITIZEN,
     "portal.application": CITIZEN,
+    "portal.application_document": CITIZEN,
     "portal.act": CITIZEN,
     "portal.report": CITIZEN,
     "portal.reports": CITIZEN,
@@ -80,6 +81,7 @@ MATRIX: dict[str, frozenset[Role] | ApiAccess | None] = {
     "console.applications_export": DESK,
     "console.application": DESK,
     "console.application_act": DESK,
+    "console.application_document": DESK,
     # the one map
     "map.index": MAP_VIEWERS,
     "map.areas": MAP_VIEWERS,

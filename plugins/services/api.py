@@ -76,6 +76,7 @@ __all__ = [
     "inbox",
     "list_applications",
     "load_catalog",
+    "material_file",
     "preview_evidence",
     "reuse_certificate",
     "save_answers",
@@ -217,6 +218,13 @@ def attach_materials(
     every failing material (``materials.<code>``) and nothing is stored."""
     app = materials.attach_many(session, actor, app_id, files, version=version)
     return _view(session, app, actor)
+
+
+def material_file(session: Session, actor: Actor, app_id: int | str,
+                  material_id: int) -> materials.MaterialFile:
+    """An uploaded document's file (for the applicant and the staff who may see the
+    application); ``NotFound`` otherwise, or for a reused certificate (it has no file)."""
+    return materials.stored_file(session, actor, app_id, material_id)
 
 
 def preview_evidence(

@@ -7,13 +7,14 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.identity.roles import Actor
 from core.platform import Platform
 from plugins.services import access, applications, certificates
@@ -229,3 +230,31 @@ def reuse(
 def _replace(session: Session, app_id: int, material_code: str) -> None:
     session.execute(delete(Material).where(Material.application_id == app_id,
                                            Material.material_code == material_code))
+
+
+@dataclass(frozen=True)
+class MaterialFile:
+    """A stored upload, for sending back to someone who may see the application."""
+
+    filename: str
+    path: Path
+    content_type: str
+    size: int
+
+
+def stored_file(session: Session, actor: Actor, app_id: int | str, material_id: int
+                ) -> MaterialFile:
+    """The uploaded file of one of the application's documents; ``NotFound`` when the actor
+    may not see the application, the document is not one of its own, it is a reused
+    certificate (no file: the certificate itself is the record) or the file is gone."""
+    app = access.load(session, actor, app_id)
+    row = session.get(Material, material_id)
+    if row is None or row.application_id != app.id:
+        raise NotFound(f"application {app.ref} has no document {material_id}")
+    if row.path is None:
+        raise NotFound(f"document {material_id} is a reused certificate, not an upload: "
+                       f"see certificate {row.certificate_id}")
+    path = Path(row.path)
+    if not path.is_file():
+        raise NotFound(f"the file of document {material_id} is missing from the store")
+    return MaterialFile(row.filename, path, row.content_type, row.size)

@@ -32,7 +32,8 @@ OUT_OF_SCOPE = {
     "event": {"worker.g2", "handler", "handler.d1.gas"},
     "application": {"handler"},
 }
-APPLICATION_ENDPOINTS = {"console.application", "console.application_act"}
+APPLICATION_ENDPOINTS = {"console.application", "console.application_act",
+                         "console.application_document"}
 # the applications desk: a handler of a department without service items has none
 DESK_ENDPOINTS = {"console.applications", "console.applications_export", *APPLICATION_ENDPOINTS}
 NO_DESK = {"handler.d1.gas"}
@@ -69,6 +70,7 @@ def _url(app: Flask, endpoint: str, samples: dict[str, Any]) -> tuple[str, list[
     for arg in rule.arguments:
         values[arg] = {
             "event_id": samples["event_id"], "app_id": samples["app_id"], "n": 1,
+            "material_id": 1,
             "fmt": "csv", "filename": "leaflet.js",
             "name": "applications" if endpoint == "map.chart" else "photo.jpg",
             "code": {"portal.store": samples["store"], "i18n.set_language": "en"}.get(
@@ -100,7 +102,10 @@ def _expected(endpoint: str, user: str, method: str) -> set[int]:
     if method == "POST":  # a bare POST: refused as incomplete, never as forbidden
         return {200, 302, 400, 404, 409, 422}
     # a photo that does not exist; a chart of the other domain (services vs grid)
-    return {200, 302, 404} if endpoint in ("console.photo", "map.chart") else {200, 302}
+    # (and a document the sample application does not have)
+    return {200, 302, 404} if endpoint in ("console.photo", "map.chart",
+                                           "console.application_document",
+                                           "portal.application_document") else {200, 302}
 
 
 # The UI's endpoints (the public APIs take keys and tokens: tests/web/api walks those).

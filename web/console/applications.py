@@ -16,6 +16,7 @@ from web.access import DESK
 from web.auth import actor, requires
 from web.console import bp, desk
 from web.database import db, rollback
+from web.documents import send_document
 from web.errors import not_now
 from web.i18n import text
 from web.paging import Page
@@ -92,6 +93,14 @@ def _render(app_id: int, forms: list | None = None, status: int = 200) -> tuple[
 def application(app_id: int) -> tuple[str, int]:
     desk.require(db(), actor())
     return _render(app_id)
+
+
+@bp.get("/applications/<id:app_id>/documents/<id:material_id>")
+@requires(*DESK)
+def application_document(app_id: int, material_id: int) -> Response:
+    """One of the application's uploaded documents, for review."""
+    desk.require(db(), actor())
+    return send_document(app_id, material_id)
 
 
 @bp.post("/applications/<id:app_id>/act")

@@ -15,6 +15,7 @@ from plugins.services import api as services
 from web import actionforms, linkage
 from web.auth import actor, requires
 from web.database import db, rollback
+from web.documents import send_document
 from web.errors import not_now
 from web.i18n import text
 from web.paging import Page
@@ -55,6 +56,13 @@ def _render(app_id: int, forms: list | None = None, status: int = 200) -> tuple[
 @requires(Role.CITIZEN)
 def application(app_id: int) -> tuple[str, int]:
     return _render(app_id)
+
+
+@bp.get("/my/applications/<id:app_id>/documents/<id:material_id>")
+@requires(Role.CITIZEN)
+def application_document(app_id: int, material_id: int) -> Response:
+    """One of your own application's uploaded documents."""
+    return send_document(app_id, material_id)
 
 
 @bp.post("/my/applications/<id:app_id>/act")
