@@ -43,3 +43,11 @@ def test_a_bad_media_url_is_refused_and_nothing_stored(api, make_key, platform, 
     assert "media_url" in r.get_data(as_text=True)
     with platform.session() as s:
         assert s.scalar(select(func.count()).select_from(GridEvent)) == before
+
+
+def test_staff_see_the_link_on_the_event_page(api, make_key, client, login):
+    key = make_key(["events:write"], name="wechat")
+    event_id = _report(api, key, media_url=PHOTO).get_json()["id"]
+    login(client, "commander.c1")
+    page = client.get(f"/console/events/{event_id}").get_data(as_text=True)
+    assert "照片链接" in page and f'href="{PHOTO}"' in page
