@@ -61,7 +61,9 @@ def _calendar(sc: Scenario, calendar: WorkingCalendar) -> tuple[SimCalendar, tup
     days = math.ceil(sc.horizon_days) + MARGIN_DAYS
     first = sc.start.astimezone(calendar.tz).date()
     end = first + dt.timedelta(days=math.ceil(sc.horizon_days))
-    years = range(first.year, (first + dt.timedelta(days=days)).year + 1)
+    # queue models have no deadlines: only the simulated period's shifts use the calendar
+    last = end if sc.model == "queues" else first + dt.timedelta(days=days)
+    years = range(first.year, last.year + 1)
     missing = tuple(y for y in years if not calendar.covers(y))
     quiet = logging.getLogger("core.calendar")
     level = quiet.level

@@ -64,7 +64,9 @@ def size(
     def evaluate(s: Scenario) -> dict[str, float | None]:
         return pool_rates(runner.run(s, inputs, n, executor))
 
-    first = evaluate(sc)
+    first_reps = runner.run(sc, inputs, n, executor)
+    first = pool_rates(first_reps)
+    people = {k: v["servers"] for k, v in first_reps[0]["pools"].items()}
     keys = list(keys or first)
     unknown = [k for k in keys if k not in first]
     if unknown:
@@ -136,6 +138,8 @@ def size(
     return {
         "target": target, "replications": n, "simulations": rounds + 1,
         "pools": {k: {"field": fields[k][0], "before": fields[k][1], "after": sized[k],
+                      "people_before": people[k],
+                      "people_after": result["pools"][k]["servers"],
                       "on_time_before": first[k], "on_time_after": rates[k],
                       "reachable": k not in out_of_reach,
                       "met": rates[k] is None or rates[k] >= target} for k in keys},
@@ -174,32 +178,32 @@ def _hm(h: float) -> str:
 LEVEL_ORDER = ("community", "street", "district", "city")
 
 
-def _staff(p: dict[str, Any], servers: int) -> tuple[int, int]:
-    """(staff now, staff sized) in people, whether the pool is sized per area or in total."""
-    if p["field"] == "total":
-        return p["before"], p["after"]
-    per = servers // p["after"] if p["after"] else 0
-    return p["before"] * per, servers
+def _people(p: dict[str, Any]) -> tuple[int, int]:
+    """(staff now, staff sized) in people: a total shared among areas (or among department
+    types) with a minimum per area can differ from the field's value."""
+    return p["people_before"], p["people_after"]
 
 
 def side_by_side(named: Sequence[tuple[str, dict[str, Any]]]) -> str:
-    """One row per staff pool, grouped by level: the staff now and the staff each scenario
-    needs to reach the target (people; per area in brackets), with the on-time rates."""
+    """One row per staff pool, grouped by level: its tasks, the staff now and the staff each
+    scenario needs to reach the target (people; per area in brackets), with the on-time
+    rates, then the totals per level (pools out of reach at their staff now)."""
     from simulator.report import _rows
 
     first = named[0][1]
     levels = first["result"]["pools"]
     keys = sorted(first["pools"], key=lambda k: (LEVEL_ORDER.index(levels[k]["level"])
                                                  if levels[k]["level"] in LEVEL_ORDER else 9, k))
-    head = ["staff pool", "level", "now"]
+    head = ["staff pool", "level", "tasks", "now"]
     for name, _ in named:
         head += [f"needed: {name}", "on time then"]
     rows = []
     totals: dict[str, list[int]] = {}
     for k in keys:
         p0 = first["pools"][k]
-        now, _ = _staff(p0, first["result"]["pools"][k]["servers"])
-        row = [k, levels[k]["level"], f"{now:,}"]
+        now, _ = _people(p0)
+        tasks = (levels[k].get("arrived") or {}).get("mean")
+        row = [k, levels[k]["level"], "–" if tasks is None else f"{tasks:,.0f}", f"{now:,}"]
         level_total = totals.setdefault(levels[k]["level"], [0] * (1 + len(named)))
         level_total[0] += now
         for i, (_, found) in enumerate(named):
@@ -207,7 +211,7 @@ def side_by_side(named: Sequence[tuple[str, dict[str, Any]]]) -> str:
             if p is None:
                 row += ["–", "–"]
                 continue
-            _, need = _staff(p, found["result"]["pools"][k]["servers"])
+            _, need = _people(p)
             level_total[i + 1] += need
             cell = f"{need:,}" + (f" ({p['after']}/area)" if p["field"] == "per_area" else "")
             if not p["reachable"]:
@@ -220,7 +224,9 @@ def side_by_side(named: Sequence[tuple[str, dict[str, Any]]]) -> str:
     for lv in LEVEL_ORDER:
         if lv in totals:
             t = totals[lv]
-            rows.append([f"all pools at {lv} level", lv, f"{t[0]:,}",
+            rows.append([f"all pools at {lv} level", lv, "", f"{t[0]:,}",
                          *[c for v in t[1:] for c in (f"{v:,}", "")]])
-    target = f"target: {first['target'] * 100:g}% of each pool's tasks within their time limit"
+    target = (f"target: {first['target'] * 100:g}% of each pool's tasks within their time "
+              f"limit; tasks: the pool's tasks in {named[0][0]} (a few hundred or fewer make "
+              "its rate, and so its size, noisy: add replications)")
     return target + "\n\n" + _rows(head, rows)

@@ -65,3 +65,15 @@ def test_covered_years_do_not_warn(pm, caplog):
     with caplog.at_level(logging.WARNING):
         inputs = prepare(sc, pm)
     assert inputs.holidays_missing == () and not _warnings(caplog)
+
+
+def test_queue_models_only_care_about_the_simulated_period(caplog):
+    from simulator.dists import Dist
+    from simulator.scenarios import Queue
+
+    sc = replace(scenarios.load("demo"), model="queues", horizon_days=30, warmup_days=1,
+                 start=dt.datetime(2026, 11, 2, tzinfo=TZ),
+                 queues=(Queue("q", 1, 0.5, Dist("exponential", 1.0)),))
+    with caplog.at_level(logging.WARNING):
+        inputs = prepare(sc)
+    assert inputs.holidays_missing == () and not _warnings(caplog)
