@@ -47,8 +47,8 @@ def scope_clause(actor: Actor, model: Any = Application) -> Any:
         clauses.append(person_col == actor.person_id)
     if actor.has_role(*STAFF) and actor.scope_code:
         scope = actor.scope_code
-        prefix = scope[:2] if level_of(scope) is Level.CITY else scope
-        staff = model.area_code.startswith(prefix)
+        # one city per installation: a city-level scope is no area term
+        staff = true() if level_of(scope) is Level.CITY else model.area_code.startswith(scope)
         if actor.department_code is not None:
             staff = staff & (model.department_code == actor.department_code)
         clauses.append(staff)

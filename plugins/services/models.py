@@ -82,7 +82,7 @@ class Application(Base):
     ref: Mapped[str] = mapped_column(String(24), unique=True)
     item_code: Mapped[str] = mapped_column(String(80), ForeignKey("svc_item.code"), index=True)
     level: Mapped[str] = mapped_column(String(10))
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("core_person.id"), index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("core_person.id"))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("core_organisation.id"), index=True
     )
@@ -119,7 +119,13 @@ class Application(Base):
     rating_comment: Mapped[str | None] = mapped_column(String(1000))
 
     __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
-    __table_args__ = (Index("ix_svc_application_dept_status", "department_code", "status"),)
+    __table_args__ = (
+        Index("ix_svc_application_dept_status", "department_code", "status"),
+        # a person's applications; a place's residents' applications counted by status, the
+        # overdue ones and the viewer's scope read from the index alone (linkage profiles)
+        Index("ix_svc_application_applicant", "applicant_id", "status", "due_at", "area_code",
+              "department_code"),
+    )
 
 
 class Material(Base):
