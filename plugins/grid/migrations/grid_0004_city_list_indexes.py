@@ -6,6 +6,8 @@ Revises: grid_0003
 """
 from alembic import op
 
+from core.migrations.statistics import refresh
+
 revision = "grid_0004"
 down_revision = "grid_0003"
 branch_labels = None
@@ -19,6 +21,7 @@ def upgrade() -> None:
     op.drop_index("ix_grid_event_open", table_name="grid_event")
     op.create_index("ix_grid_event_open", "grid_event",
                     [*OPEN, "escalation_level", "department_code", "pending_request"])
+    refresh("grid_event")
 
 
 def downgrade() -> None:
