@@ -30,7 +30,7 @@ def test_citizen_applies_and_receives_the_result(new_page, lang, mobile):
 
     # step 1: send it empty first — an error summary at the top, messages at the fields
     page.get_by_role("button", name=w["continue"], exact=True).click()
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for(state="visible")
     assert w["error"] in page.locator(".error-summary h2").inner_text()
     assert page.locator(".error-summary a").count() >= 2
     assert page.locator("#answer-phone[aria-describedby*='answer-phone-error']").count() == 1
@@ -67,7 +67,7 @@ def test_citizen_applies_and_receives_the_result(new_page, lang, mobile):
         for name, value in fill.items():
             box.locator(f"[name={name}]").select_option(value)
         box.locator("button[type=submit]").click()
-        assert page.locator(".flash.success").is_visible(), action
+        page.locator(".flash.success").wait_for(state="visible")  # waits for the next page
     logout(page)
 
     # the citizen sees the result and rates the service
@@ -77,5 +77,5 @@ def test_citizen_applies_and_receives_the_result(new_page, lang, mobile):
     box = page.locator("#act-rate")
     box.locator("[name=score]").fill("5")
     box.locator("button[type=submit]").click()
-    assert page.locator(".flash.success").is_visible()
+    page.locator(".flash.success").wait_for(state="visible")
     shot(page, f"portal-application-rated-{lang}")

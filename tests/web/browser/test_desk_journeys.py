@@ -90,7 +90,7 @@ def test_handler_decides_and_clerk_delivers_with_prefill(new_page, live_platform
     box.locator("button[type=submit]").click()
     page.wait_for_load_state()
     box = page.locator("#act-deliver")
-    assert box.locator(".error-summary").is_visible()
+    box.locator(".error-summary").wait_for(state="visible")
     assert box.locator("[name=address]").input_value() == ADDRESS
     text = box.locator(".error-summary").inner_text()
     assert ("快递单号" in text) if lang == "zh" else ("tracking number" in text)
@@ -118,8 +118,8 @@ def test_documents_step_shows_every_bad_file(new_page, live_platform, lang, mobi
     summary = page.locator(".error-summary")
     assert w["problem"] in summary.inner_text()
     assert summary.locator("a").count() == 2
-    assert page.locator("#file-id_copy-error").is_visible()
-    assert page.locator("#file-discharge_cert-error").is_visible()
+    page.locator("#file-id_copy-error").wait_for(state="visible")
+    page.locator("#file-discharge_cert-error").wait_for(state="visible")
     shot(page, f"portal-documents-errors-{lang}{'-mobile' if mobile else ''}")
     summary.locator("a[href='#file-discharge_cert']").click()
     assert page.evaluate("document.activeElement.id") == "file-discharge_cert"
