@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from core.identity import apikeys
+from core.identity.models import Account, Person
 from core.platform import Platform
 from web import create_app
 
@@ -88,3 +90,11 @@ class LiveServer:
 def live_server(api_app: Flask) -> Iterator[LiveServer]:
     with LiveServer(api_app) as server:
         yield server
+
+
+@pytest.fixture
+def citizen_number(platform: Platform) -> str:
+    """citizen1's resident identity number (what a channel sends as Jinzhi-On-Behalf-Of)."""
+    with platform.session() as s:
+        return s.scalar(select(Person.id_number).join(Account, Account.person_id == Person.id)
+                        .where(Account.username == "citizen1"))

@@ -3,6 +3,7 @@
 from apitesting import (  # noqa: F401
     api,
     api_app,
+    citizen_number,
     key_headers,
     live_server,
     make_key,

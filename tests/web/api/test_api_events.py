@@ -6,21 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
-
-from core.identity.models import Account, Person
 
 G1 = "120101001001001"
 ITEM = "0101"  # 暴露垃圾: city management
 HANDLER = "handler.d1.city_management"
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def citizen_number(platform: Any) -> str:
-    with platform.session() as s:
-        return s.scalar(select(Person.id_number).join(Account, Account.person_id == Person.id)
-                        .where(Account.username == "citizen1"))
 
 
 @pytest.fixture

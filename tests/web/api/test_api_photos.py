@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from core.identity.models import Account, Person
 from plugins.grid.models import GridPhoto
 
 G1 = "120101001001001"
@@ -18,13 +17,6 @@ ITEM = "0101"
 PROBLEM = "application/problem+json"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x01" * 64
-
-
-@pytest.fixture
-def citizen_number(platform: Any) -> str:
-    with platform.session() as s:
-        return s.scalar(select(Person.id_number).join(Account, Account.person_id == Person.id)
-                        .where(Account.username == "citizen1"))
 
 
 @pytest.fixture
