@@ -1,6 +1,6 @@
-"""The public REST API, ``/api/v1``: areas, event items, events, catalog items, applications,
-profiles, statistics, tokens and keys — for third-party channels (Alipay and WeChat
-mini-programs) and staff tools.
+"""The public REST API, ``/api/v1``: areas, event items, events, catalog items, applications
+(with their materials), profiles, statistics, tokens and keys — for third-party channels
+(Alipay and WeChat mini-programs) and staff tools.
 
 Every operation is declared once (``web.api.spec``): its route, scope and pydantic schemas make
 both the view and the OpenAPI 3.1 document at ``/api/v1/openapi.json`` (browsable at
@@ -120,10 +120,11 @@ from web.api import (  # noqa: E402  - each module declares its operations on ``
     eventitems,
     events,
     keys,
+    materials,
     photos,
     profiles,
     statistics,
 )
 
 __all__ = ["api", "applications", "areas", "bp", "catalog", "docs", "eventitems", "events",
-           "keys", "photos", "profiles", "statistics"]
+           "keys", "materials", "photos", "profiles", "statistics"]

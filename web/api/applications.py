@@ -37,11 +37,25 @@ ActionName = Literal[tuple(services.ACTIONS)]  # type: ignore[valid-type]
 
 
 class Material(BaseModel):
+    """A document attached to an application: an uploaded file, or a certificate reused."""
+
+    id: int
     material_code: str
     filename: str
     content_type: str
-    size: int
-    certificate_id: int | None
+    size: int = Field(description="bytes (0 for a reused certificate)")
+    uploaded_at: dt.datetime
+    certificate_id: int | None = Field(description="the certificate reused instead of a file")
+    content_url: str | None = Field(description="the file (none for a reused certificate)")
+
+
+def material(app_id: int, m: Any) -> Material:
+    return Material(
+        id=m.id, material_code=m.material_code, filename=m.filename,
+        content_type=m.content_type, size=m.size, uploaded_at=local(m.created_at),
+        certificate_id=m.certificate_id,
+        content_url=None if m.certificate_id is not None
+        else f"{_url(app_id)}/materials/{m.id}/content")
 
 
 class Application(BaseModel):
@@ -61,7 +75,8 @@ class Application(BaseModel):
     department_code: str
     answers: dict[str, Any]
     errors: dict[str, str] = Field(description="field → what to fix before submitting")
-    missing_materials: list[str]
+    missing_materials: list[str] = Field(
+        description="required materials not yet attached (see /materials to attach them)")
     materials: list[Material]
     created_at: dt.datetime
     submitted_at: dt.datetime | None
@@ -132,9 +147,7 @@ def view(a: Any) -> Application:
         area_code=a.area_code, department_code=a.department_code, answers=dict(a.answers),
         errors={str(k): str(v) for k, v in dict(a.errors).items()},
         missing_materials=list(a.missing_materials),
-        materials=[Material(material_code=m.material_code, filename=m.filename,
-                            content_type=m.content_type, size=m.size,
-                            certificate_id=m.certificate_id) for m in a.materials],
+        materials=[material(a.id, m) for m in a.materials],
         created_at=local(a.created_at), submitted_at=local(a.submitted_at),
         accepted_at=local(a.accepted_at), decided_at=local(a.decided_at),
         delivered_at=local(a.delivered_at), due_at=local(a.due_at), overdue=a.overdue,

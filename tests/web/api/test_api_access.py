@@ -21,7 +21,7 @@ from web.api.credentials import ROLE_SCOPES
 
 SAMPLES = {"code": "120101", "event_id": 1, "app_id": 1, "key_id": 1, "action": "register",
            "kind": "place", "key": "120101", "rest": "nothing", "request_id": "1",
-           "token": "x", "fmt": "json", "name": "0123456789abcdef.jpg"}
+           "token": "x", "fmt": "json", "name": "0123456789abcdef.jpg", "material_id": 1}
 ROLES = {"citizen1": Role.CITIZEN, "worker.g1": Role.GRID_WORKER,
          "commander.d1": Role.COMMANDER, "clerk.d1": Role.CLERK, "admin": Role.ADMIN}
 ENDPOINTS = sorted(e for e, rule in MATRIX.items() if isinstance(rule, ApiAccess))
