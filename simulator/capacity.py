@@ -15,6 +15,12 @@ days; a supplement (补正) sends them back to the applicant and restarts the cl
 Pools are created on first use and every statistic is a counter, a histogram or a series per
 time bucket, so memory follows the backlog, not the number of cases, and an event costs the
 same whatever the number of areas.
+
+Events and applications share no staff pool (the clerks serve only applications, everybody
+else only events), so the model has two independent parts, each with its own random stream
+(``part_seeds``). ``CityModel(..., part="events")`` runs one part; ``merge`` joins the two
+results into exactly the result of the joint model with the same seed, so the runner can
+run the parts in parallel processes.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import math
 import random
 from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from simulator import stats as S
 from simulator.arrivals import Alias
@@ -46,6 +54,19 @@ DEFAULT_HANDLING = {
 }
 DIMS = ("level", "category", "department", "district")
 SELF_DEPT = "self_handled"
+PARTS = ("events", "applications")
+
+
+def part_seeds(seed: int) -> tuple[int, int]:
+    """The seeds of the events' and the applications' random streams, derived from a
+    replication's seed (NumPy ``SeedSequence.spawn``), whether the parts run together or not."""
+    a, b = (int(s.generate_state(1, np.uint64)[0]) for s in np.random.SeedSequence(seed).spawn(2))
+    return a, b
+
+
+def part_of(key: str) -> str:
+    """The part a staff pool belongs to: the clerks serve applications, the rest events."""
+    return "applications" if key.startswith("clerk.") else "events"
 
 
 class Job:
@@ -69,8 +90,15 @@ class App:
 
 
 class CityModel:
-    def __init__(self, sc: Scenario, inputs: Inputs, seed: int) -> None:
-        self.sc, self.inputs, self.rng = sc, inputs, random.Random(seed)
+    """The city's queues; ``part`` None runs events and applications, or one of ``PARTS``."""
+
+    def __init__(self, sc: Scenario, inputs: Inputs, seed: int, part: str | None = None) -> None:
+        if part is not None and part not in PARTS:
+            raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
+        self.parts = PARTS if part is None else (part,)
+        ev_seed, app_seed = part_seeds(seed)
+        self.sc, self.inputs = sc, inputs
+        self.rng, self.app_rng = random.Random(ev_seed), random.Random(app_seed)
         self.world = World(sc.start, inputs.calendar)
         self.env = self.world.env
         self.cal = inputs.calendar
@@ -210,20 +238,22 @@ class CityModel:
                                        "queue": {k: [] for k in self.keys},
                                        "utilisation": {k: [] for k in self.keys}}
         self._last_busy = [(0.0, st.schedule.worked(0.0)) for st in self.pstats]
+        self.sampled = [k for k, key in enumerate(self.keys) if part_of(key) in self.parts]
 
     # ── running ─────────────────────────────────────────────────────────────────────────
 
     def run(self, progress: Callable[[float], None] | None = None) -> dict[str, Any]:
         sc, w = self.sc, self.world
-        for i, s in enumerate(self.streams):
-            t = s.next_after(0.0, self.rng)
-            if t < sc.horizon:
-                w.call(t, self._arrive, i)
-        if self.app_stream is not None:
-            t = self.app_stream.next_after(0.0, self.rng)
+        if "events" in self.parts:
+            for i, s in enumerate(self.streams):
+                t = s.next_after(0.0, self.rng)
+                if t < sc.horizon:
+                    w.call(t, self._arrive, i)
+            w.call(sc.tick_minutes / 60, self._tick)
+        if self.app_stream is not None and "applications" in self.parts:
+            t = self.app_stream.next_after(0.0, self.app_rng)
             if t < sc.horizon:
                 w.call(t, self._arrive_app)
-        w.call(sc.tick_minutes / 60, self._tick)
         if sc.warmup > 0:
             w.call(sc.warmup, self._end_warmup)
         self.bucket = sc.bucket_hours or _bucket(sc.horizon)
@@ -242,7 +272,8 @@ class CityModel:
         s["t"].append(round(now, 6))
         s["backlog"].append(self.open)
         s["applications"].append(self.apps_open)
-        for k, st in enumerate(self.pstats):
+        for k in self.sampled:
+            st = self.pstats[k]
             st.advance(now)
             s["queue"][self.keys[k]].append(st.in_queue)
             done0, w0 = self._last_busy[k]
@@ -395,6 +426,7 @@ class CityModel:
 
     def _close(self, job: Job, level: int) -> None:
         job.token = -1
+        job.task = None  # the task refers to the job: no cycle left for the collector
         self.open -= 1
         self.live.discard(job)
         if not job.counted:
@@ -442,7 +474,7 @@ class CityModel:
     # ── applications ────────────────────────────────────────────────────────────────────
 
     def _arrive_app(self, _: Any) -> None:
-        rng, now, s = self.rng, self.env._now, self.app_stream
+        rng, now, s = self.app_rng, self.env._now, self.app_stream
         nxt = s.next_after(now, rng)
         if nxt < self.sc.horizon:
             self.world.call(nxt - now, self._arrive_app)
@@ -470,7 +502,7 @@ class CityModel:
             due = self.app_due[app.item.promised_days] = self.cal.limit(
                 app.item.promised_days, "working_days")
         app.deadline = due(self.env._now)
-        app.pool.submit(app, self.review(self.rng), self._reviewed, 2)
+        app.pool.submit(app, self.review(self.app_rng), self._reviewed, 2)
 
     def _resubmit(self, app: App) -> None:
         if self.obs is not None:
@@ -478,7 +510,7 @@ class CityModel:
         self._review(app)
 
     def _reviewed(self, app: App) -> None:
-        rng, ap = self.rng, self.sc.applications
+        rng, ap = self.app_rng, self.sc.applications
         if app.supplements < 2 and ap.supplement and rng.random() < ap.supplement:
             app.supplements += 1
             if app.counted:
@@ -558,6 +590,23 @@ class CityModel:
             "series": {"bucket_hours": self.bucket, **self.series},
             "pools_created": len(self.pool_map),
         }
+
+
+def merge(events: dict[str, Any], applications: dict[str, Any]) -> dict[str, Any]:
+    """The joint model's result from the results of its two parts (same seed): each pool's
+    figures and series from the part it belongs to, the applications from theirs."""
+    out = dict(events)
+    out["pools"] = {k: (applications if part_of(k) == "applications" else events)["pools"][k]
+                    for k in events["pools"]}
+    out["applications"] = applications["applications"]
+    series = dict(events["series"])
+    series["applications"] = applications["series"]["applications"]
+    for name in ("queue", "utilisation"):
+        series[name] = {k: (applications if part_of(k) == "applications" else events)
+                        ["series"][name][k] for k in events["series"][name]}
+    out["series"] = series
+    out["pools_created"] = events["pools_created"] + applications["pools_created"]
+    return out
 
 
 def _bucket(horizon: float) -> float:

@@ -2,7 +2,9 @@
 
 The default is a ``ProcessPoolExecutor`` over all local cores; a Dask cluster's
 ``client.get_executor()`` works unchanged. Results come back in replication order, so the
-same scenario seed gives the same summary whatever finishes first.
+same scenario seed gives the same summary whatever finishes first. On an executor a city
+replication runs as two tasks, its events and its applications (they share no staff pool,
+see ``simulator.capacity``), merged into exactly the result the joint model gives.
 """
 
 from __future__ import annotations
@@ -26,25 +28,49 @@ def seeds(seed: int, n: int) -> list[int]:
     return [int(s.generate_state(1, np.uint64)[0]) for s in np.random.SeedSequence(seed).spawn(n)]
 
 
-def build(sc: Scenario, inputs: Inputs, seed: int):
+def build(sc: Scenario, inputs: Inputs, seed: int, part: str | None = None):
     if sc.model == "queues":
         from simulator.network import QueuesModel
 
         return QueuesModel(sc, inputs, seed)
     from simulator.capacity import CityModel
 
-    return CityModel(sc, inputs, seed)
+    return CityModel(sc, inputs, seed, part)
+
+
+def parts(sc: Scenario, inputs: Inputs) -> tuple[str | None, ...]:
+    """The independent parts a replication can run as: the events and the applications of
+    a city that has both, else the whole model (None)."""
+    if sc.model == "city" and sc.applications.per_day > 0 and inputs.services \
+            and sc.events.per_day > 0:
+        from simulator.capacity import PARTS
+
+        return PARTS
+    return (None,)
+
+
+def merge(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """One replication's result from its parts' results (in ``parts`` order)."""
+    if len(results) == 1:
+        return results[0]
+    from simulator.capacity import merge as merge_city
+
+    out = merge_city(*results)
+    out["wall_seconds"] = max(r["wall_seconds"] for r in results)
+    return out
 
 
 def replicate(
     sc: Scenario, inputs: Inputs, index: int, seed: int,
     progress: Callable[[float], None] | None = None, measure_memory: bool = False,
+    part: str | None = None,
 ) -> dict[str, Any]:
-    """One replication: the model's raw result, with its index, seed and cost."""
+    """One replication (or one ``part`` of it): the model's raw result, with its index,
+    seed and cost."""
     if measure_memory:
         tracemalloc.start()
     t0 = time.perf_counter()
-    model = build(sc, inputs, seed)
+    model = build(sc, inputs, seed, part)
     result = model.run(progress)
     result["replication"] = index
     result["seed"] = seed
@@ -62,19 +88,24 @@ def run(
     """Run the replications; ``executor="serial"`` runs them here, one after the other."""
     n = replications or sc.replications
     rep_seeds = seeds(sc.seed, n)
-    if executor == "serial" or (executor is None and (n == 1 or (os.cpu_count() or 1) == 1)):
+    tasks = n * len(parts(sc, inputs))
+    if executor == "serial" or (executor is None and (tasks == 1 or (os.cpu_count() or 1) == 1)):
         return _serial(sc, inputs, rep_seeds, progress)
     own = executor is None
-    pool: Executor = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, n)) if own \
+    pool: Executor = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, tasks)) if own \
         else executor  # type: ignore[assignment]
+    split = parts(sc, inputs)
     try:
-        futures = {pool.submit(replicate, sc, inputs, i, s): i for i, s in enumerate(rep_seeds)}
-        out: list[dict[str, Any] | None] = [None] * n
-        with tqdm(total=n, desc=sc.name, unit=" rep", disable=not progress) as bar:
+        futures = {pool.submit(replicate, sc, inputs, i, s, part=p): (i, j)
+                   for i, s in enumerate(rep_seeds) for j, p in enumerate(split)}
+        out: list[list[Any]] = [[None] * len(split) for _ in range(n)]
+        with tqdm(total=n * len(split), desc=sc.name, unit=" part" if len(split) > 1 else " rep",
+                  disable=not progress) as bar:
             for f in as_completed(futures):
-                out[futures[f]] = f.result()
+                i, j = futures[f]
+                out[i][j] = f.result()
                 bar.update(1)
-        return [r for r in out if r is not None]
+        return [merge(r) for r in out]
     finally:
         if own:
             pool.shutdown()

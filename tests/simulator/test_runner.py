@@ -60,3 +60,21 @@ def test_replicate_measures_memory(small):
     sc, inputs = small
     r = runner.replicate(sc, inputs, 0, 5, measure_memory=True)
     assert r["peak_memory_bytes"] > 0 and r["seed"] == 5
+
+
+def test_parts_merge_into_the_joint_model(small):
+    sc, inputs = small
+    assert runner.parts(sc, inputs) == ("events", "applications")
+    seed = runner.seeds(sc.seed, 1)[0]
+    joint = runner.replicate(sc, inputs, 0, seed)
+    events, apps = (runner.replicate(sc, inputs, 0, seed, part=p)
+                    for p in runner.parts(sc, inputs))
+    assert events["applications"]["submitted"] == 0 and apps["events"]["arrived"] == 0
+    assert joint["events"]["arrived"] > 0 and joint["applications"]["submitted"] > 0
+    assert _strip([runner.merge([events, apps])]) == _strip([joint])
+
+
+def test_a_model_without_applications_is_not_split(small):
+    sc, inputs = small
+    no_apps = replace(sc, applications=replace(sc.applications, per_day=0.0))
+    assert runner.parts(no_apps, inputs) == (None,)
