@@ -1,6 +1,8 @@
 """System mode over HTTP against the real app: werkzeug serving ``web.create_app`` on the
 loopback address over a freshly seeded SQLite database; every robot logs in with its own
-account (``POST /api/v1/tokens``) and the events really land in the server's database."""
+account (``POST /api/v1/tokens``), applicants come through a channel key, and the events and
+applications (submitted, with their uploaded materials) really land in the server's
+database."""
 
 from __future__ import annotations
 
@@ -15,9 +17,12 @@ from werkzeug.serving import make_server
 
 from core import schema
 from core.config import Config
+from core.identity.apikeys import ApiKeyUse
 from core.identity.roles import SYSTEM
 from core.platform import Platform
 from plugins.grid import api as grid
+from plugins.services import api as services
+from plugins.services.models import Application, Material
 from simulator import report, scenarios, system
 from simulator.seed import seed_demo
 from web import create_app
@@ -43,7 +48,11 @@ def server(tmp_path_factory):
 
 def _stored(platform: Platform) -> dict:
     with platform.session() as s:
-        return grid.statistics(s, SYSTEM)
+        stats = dict(grid.statistics(s, SYSTEM))
+        stats["applications"] = s.scalar(select(func.count()).select_from(Application)
+                                         .where(Application.status != "draft"))
+        stats["materials"] = s.scalar(select(func.count()).select_from(Material))
+    return stats
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +88,35 @@ def test_kpis_come_back(run):
     ev = result["events"]
     assert ev["arrived"]["mean"] > 0 and 0 <= ev["on_time_rate"]["mean"] <= 1
     assert result["by"]["level"] and result["pools"]
-    failed = result["application_failures"]
-    assert failed["count"] > 0 and all("not driven over HTTP" in k for k in failed["by_reason"])
+    assert result["application_failures"] == {"count": 0, "by_reason": {}}
     assert "ops/s" in report.table(result)
+
+
+def test_applications_arrive_submitted_with_their_materials(run, server):
+    result, before, after = run
+    _, _, platform = server
+    latency = result["platform"]["latency"]
+    submitted = latency["services.submit"]["count"]
+    assert submitted > 0 and latency["services.start"]["count"] == submitted
+    assert latency["services.attach"]["count"] >= submitted
+    assert after["applications"] - before["applications"] == submitted
+    assert after["materials"] - before["materials"] == latency["services.attach"]["count"]
+    with platform.session() as s:  # each submitted one has every required material, stored
+        rows = s.execute(select(Application.id, Application.status, Application.item_code)
+                         .where(Application.status != "draft")
+                         .order_by(Application.id.desc()).limit(submitted)).all()
+        for app_id, status, item_code in rows:
+            wanted = {m["code"] for m in services.get_item(s, item_code).materials
+                      if m.get("required", True)}
+            stored = set(s.scalars(select(Material.material_code)
+                                   .where(Material.application_id == app_id)))
+            assert wanted <= stored, (app_id, status)
+        keys = s.scalar(select(func.count()).select_from(ApiKeyUse).where(
+            ApiKeyUse.person_id.is_not(None), ApiKeyUse.path.like("%/materials/%")))
+    assert keys == latency["services.attach"]["count"]  # through the channel key, per person
+    desk = [op for op in latency if op in ("services.accept", "services.approve",
+                                           "services.reject", "services.request_supplement")]
+    assert desk, "the clerk took no step on the applications"
 
 
 def test_each_robot_has_its_own_account(run, server):
@@ -105,5 +140,6 @@ def test_one_shared_token_is_refused_the_steps_its_role_may_not_take(server, mon
     sc = replace(scenarios.load("demo"), horizon_days=0.5, warmup_days=0, replications=1)
     pl = system.run(sc, url=base)["platform"]  # an administrator may report, not register
     assert pl["errors"].get("grid.report", 0) == 0
+    assert "--database" in pl["not_driven"]["services"]
     assert pl["errors"].get("grid.register", 0) > 0
     assert pl["last_error"]["grid.register"].startswith("HTTP 403")
