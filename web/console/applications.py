@@ -14,7 +14,7 @@ from plugins.services import api as services
 from web import actionforms, exports
 from web.access import DESK
 from web.auth import actor, requires
-from web.console import bp, desk
+from web.console import bp, desk, people
 from web.database import db, rollback
 from web.documents import send_document
 from web.errors import not_now
@@ -39,8 +39,8 @@ def applications() -> str:
     who = actor()
     desk.require(db(), who)
     boxes = desk.boxes(who)
-    box = request.args.get("box") or boxes[0]
     lists = services.inbox(db(), who, per_page=20)
+    box = request.args.get("box") or desk.first_busy(lists, who)
     if box in boxes:
         return render_template("console/applications_inbox.html", box=box, lists=lists,
                                boxes=boxes, current=lists[box])
@@ -82,9 +82,11 @@ def _render(app_id: int, forms: list | None = None, status: int = 200) -> tuple[
     if forms:
         by_name = {f.action: f for f in forms}
         built = [by_name.get(f.action, f) for f in built]
+    timeline = services.timeline(db(), actor(), app_id)
     return render_template(
         "console/application.html", app=app, item=item, forms=built,
-        steps=services.form_steps(item), timeline=services.timeline(db(), actor(), app_id),
+        steps=services.form_steps(item), timeline=timeline,
+        people=people.lookup(db(), [t.actor for t in timeline]),
     ), status
 
 

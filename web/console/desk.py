@@ -44,6 +44,20 @@ def require(session: Any, who: Actor) -> None:
         abort(403)
 
 
+def waiting(session: Any, who: Actor) -> int | None:
+    """How many applications wait in this user's desk tabs (``None``: they have no desk)."""
+    if not services.serves_applications(session, who):
+        return None
+    lists = services.inbox(session, who, per_page=1)
+    return sum(lists[b].total for b in boxes(who) if b != "overdue")
+
+
+def first_busy(lists: dict[str, Any], who: Actor) -> str:
+    """The desk tab to open: the first with something in it, else the first."""
+    mine = boxes(who)
+    return next((b for b in mine if lists[b].total), mine[0])
+
+
 def limit_delivery(forms: list[ActionForm], item: Any) -> None:
     """The deliver form offers only the methods the item delivers by."""
     offered = set((item.data or {}).get("delivery") or [])

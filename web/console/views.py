@@ -12,16 +12,18 @@ from werkzeug.wrappers import Response
 
 from core.areas.codes import Level, ancestor_at
 from core.errors import InvalidInput, InvalidTransition
+from core.identity.roles import Role
 from plugins.grid import api as grid
 from web import actionforms, exports, reporting
 from web.access import CITIZEN, EVENT_STAFF, INBOX, REPORTERS
 from web.auth import actor, requires
-from web.console import bp
+from web.console import bp, desk, people
 from web.console.forms import PatrolReportForm
 from web.database import db, rollback
 from web.errors import not_now
 from web.i18n import text
 from web.map import geo
+from web.map.places import names as place_names
 from web.paging import Page
 
 SORTS = ("-reported", "reported", "due", "-due", "status")
@@ -43,15 +45,26 @@ def _filters() -> dict[str, object]:
 @bp.get("/")
 @bp.get("/inbox")
 @requires(*INBOX)
-def inbox() -> str:
-    lists = grid.inbox(db(), actor())
+def inbox() -> str | Response:
+    """The grid inbox, on its first busy tab. A handler of a service department whose grid
+    inbox is empty starts at the applications desk instead (that is where their work is);
+    with work in both, the inbox says how much waits at the desk."""
+    who = actor()
+    lists = grid.inbox(db(), who)
     boxes = list(lists)
     busy = [b for b in boxes if lists[b].total]
+    waiting = desk.waiting(db(), who) if who.role is Role.HANDLER else None
+    if waiting is not None and not busy and "box" not in request.args:
+        if not waiting:
+            flash(_("No events wait for you."), "info")
+        return redirect(url_for("console.applications"))
     box = request.args.get("box") or (busy[0] if busy else boxes[0] if boxes else "")
     if box not in lists:
         box = boxes[0] if boxes else ""
     return render_template("console/inbox.html", lists=lists, box=box, boxes=boxes,
-                           current=lists.get(box))
+                           current=lists.get(box), desk_waiting=waiting,
+                           places=place_names(db(), [e.grid_code for e in
+                                                     (lists[box].items if box else ())]))
 
 
 @bp.route("/report", methods=["GET", "POST"])
@@ -89,6 +102,7 @@ def events() -> str:
         result = grid.Page(items=(), total=0, page=page.number, per_page=page.size)
     return render_template("console/events.html", result=result, filters=filters,
                            filter_errors=errors,
+                           places=place_names(db(), [e.grid_code for e in result.items]),
                            page=page.with_total(None, shown=len(result.items)),
                            statuses=grid.STATUSES)
 
@@ -119,9 +133,10 @@ def _render_event(event_id: int, failed: actionforms.ActionForm | None = None,
     if failed is not None:
         forms = [failed if f.action == failed.action else f for f in forms]
     street = ancestor_at(event.grid_code, Level.STREET) or event.grid_code
+    timeline = grid.timeline(db(), who, event_id)
     return render_template(
-        "console/event.html", event=event, forms=forms,
-        timeline=grid.timeline(db(), who, event_id),
+        "console/event.html", event=event, forms=forms, timeline=timeline,
+        people=people.lookup(db(), [t.actor for t in timeline] + [event.reporter_name]),
         place=geo.trail(db(), event.grid_code, street)[1:],  # community · grid, by name
     ), status
 

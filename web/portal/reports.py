@@ -11,6 +11,7 @@ from plugins.grid import api as grid
 from web import reporting
 from web.auth import actor, requires
 from web.database import db
+from web.map.places import names as place_names
 from web.paging import Page
 from web.portal import bp
 from web.portal.forms import ReportForm
@@ -39,7 +40,8 @@ def reports() -> str:
     page = Page.from_request(size=20)
     result = grid.list_events(db(), actor(), mine=True, page=page.number, per_page=page.size)
     return render_template("portal/reports.html", result=result,
-                           page=page.with_total(result.total))
+                           page=page.with_total(result.total),
+                           places=place_names(db(), [e.grid_code for e in result.items]))
 
 
 @bp.get("/my/reports/<id:event_id>")
