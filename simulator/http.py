@@ -271,9 +271,12 @@ def run_http(sc: Scenario, url: str, progress: bool = False,
     figures = driver.report()
     figures.update(wall_seconds=round(wall, 3), url=url,
                    ops_per_second=figures["operations"] / wall if wall else 0.0)
-    if server is None:
-        figures["not_driven"] = {"services": NO_APPLICATIONS}
     result["platform"] = figures
     result["application_failures"] = failures(model.obs)
+    if server is None:  # none were sent: say so, rather than "0 not submitted"
+        figures["not_driven"] = {"services": NO_APPLICATIONS}
+        arrived = round(result["applications"]["submitted"]["mean"] or 0)
+        result["application_failures"] = {"count": arrived, "by_reason": {
+            f"services.start: {NO_APPLICATIONS}": arrived} if arrived else {}}
     result["holidays_missing"] = list(inputs.holidays_missing)
     return result

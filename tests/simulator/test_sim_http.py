@@ -138,8 +138,11 @@ def test_one_shared_token_is_refused_the_steps_its_role_may_not_take(server, mon
                                                   "password": "jinzhi-demo"}).encode())
     monkeypatch.setenv("JINZHI_API_TOKEN", json.loads(urllib.request.urlopen(req).read())["token"])
     sc = replace(scenarios.load("demo"), horizon_days=0.5, warmup_days=0, replications=1)
-    pl = system.run(sc, url=base)["platform"]  # an administrator may report, not register
+    result = system.run(sc, url=base)  # an administrator may report, not register
+    pl = result["platform"]
     assert pl["errors"].get("grid.report", 0) == 0
     assert "--database" in pl["not_driven"]["services"]
+    failed = result["application_failures"]  # no people to act for: none sent, and it says so
+    assert failed["count"] > 0 and all("--database" in k for k in failed["by_reason"])
     assert pl["errors"].get("grid.register", 0) > 0
     assert pl["last_error"]["grid.register"].startswith("HTTP 403")
