@@ -99,6 +99,9 @@ class CityModel:
         ev_seed, app_seed = part_seeds(seed)
         self.sc, self.inputs = sc, inputs
         self.rng, self.app_rng = random.Random(ev_seed), random.Random(app_seed)
+        # the scenario's figures the hot paths read (its horizon and warm-up are properties)
+        self.horizon, self.warmup = sc.horizon, sc.warmup
+        self.p_self, self.p_rework = sc.events.self_handle, sc.events.rework
         self.world = World(sc.start, inputs.calendar)
         self.env = self.world.env
         self.cal = inputs.calendar
@@ -110,6 +113,7 @@ class CityModel:
         dept_i = {d: k for k, d in enumerate(self.depts)}
         self.item_cat = [cat_i[i.category] for i in items]
         self.item_dept = [dept_i[i.department_type] for i in items]
+        self.item_prio = [i.priority for i in items]
         self.dept_level = [LEVEL[inputs.levels.get(d, "district")] for d in self.depts]
         self.areas = [(0, city.community_district(c), city.community_street[c], c)
                       for c in range(len(city.community_codes))]
@@ -290,14 +294,14 @@ class CityModel:
     def _arrive(self, i: int) -> None:
         rng, now, s = self.rng, self.env._now, self.streams[i]
         nxt = s.next_after(now, rng)
-        if nxt < self.sc.horizon:
+        if nxt < self.horizon:
             self.world.call(nxt - now, self._arrive, i)
         item = s.what[s.pick.pick(rng.random())]
         if s.areas is None:
             comm = self.area_pick.pick(rng.random())
         else:
             comm = s.areas[0][s.areas[1].pick(rng.random())]
-        counted = now >= self.sc.warmup
+        counted = now >= self.warmup
         job = Job(item, comm, now, counted)
         self.open += 1
         self.live.add(job)
@@ -308,7 +312,7 @@ class CityModel:
             d = self.dim
             d["category"]["arrived"][cat] += 1
             d["district"]["arrived"][self.areas[comm][1]] += 1
-        if it.self_handle and rng.random() < self.sc.events.self_handle:
+        if it.self_handle and rng.random() < self.p_self:
             job.stage = SELF
             job.dept = len(self.depts)
             job.deadline = self.due[item][HANDLE](now)
@@ -327,7 +331,7 @@ class CityModel:
     def _submit(self, job: Job, key: int, area: int, demand: float, cb: Callable) -> None:
         pool = self.pool_map.get(key * self.n_areas + area) or self.pool(key, area)
         job.pool = pool
-        job.task = pool.submit(job, demand, cb, self.items[job.item].priority)
+        job.task = pool.submit(job, demand, cb, self.item_prio[job.item])
 
     def _stage_end(self, job: Job) -> None:
         ok = self.env._now <= job.deadline + 1e-9
@@ -399,7 +403,7 @@ class CityModel:
 
     def _verified(self, job: Job) -> None:
         self._stage_end(job)
-        if job.reworks < 2 and self.sc.events.rework and self.rng.random() < self.sc.events.rework:
+        if job.reworks < 2 and self.p_rework and self.rng.random() < self.p_rework:
             job.reworks += 1
             if job.counted:
                 self.reworks += 1
@@ -414,15 +418,15 @@ class CityModel:
     def _clock(self, job: Job, due: float) -> None:
         """Start the stage's clock: the tick escalates the event if ``due`` passes."""
         job.deadline = due
-        self.seq += 1
-        job.token = self.seq
-        if due < self.sc.horizon:
+        self.seq = seq = self.seq + 1
+        job.token = seq
+        if due < self.horizon:
             k = math.ceil(due / self.step)
             slot = self.wheel.get(k)
             if slot is None:
-                self.wheel[k] = [(self.seq, job)]
+                self.wheel[k] = [(seq, job)]
             else:
-                slot.append((self.seq, job))
+                slot.append((seq, job))
 
     def _close(self, job: Job, level: int) -> None:
         job.token = -1

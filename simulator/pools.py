@@ -9,10 +9,11 @@ are streamed into the ``PoolStats`` of the pool's key, shared by all its areas.
 from __future__ import annotations
 
 from collections import deque
+from heapq import heappush
 
 import simpy
 
-from simulator.world import Schedule, at
+from simulator.world import Schedule
 
 # A task: [job, demand hours, callback(job), enqueued at, started?, duty hours worked by the
 # pool's schedule when it will finish]
@@ -66,13 +67,16 @@ class PoolStats:
 class Pool:
     """The servers of one key in one area."""
 
-    __slots__ = ("_fin", "busy", "env", "queues", "schedule", "servers", "stats")
+    __slots__ = ("_eid", "_fin", "_heap", "busy", "env", "queues", "schedule", "servers",
+                 "stats", "waiting")
 
     def __init__(self, env: simpy.Environment, stats: PoolStats, servers: int) -> None:
         self.env, self.stats, self.servers = env, stats, servers
         self.schedule = stats.schedule
-        self.busy = 0
+        self.busy = self.waiting = 0  # servers busy; tasks in the queues
         self._fin = self._finish
+        # a completion is pushed straight into SimPy's queue, as ``world.at`` does
+        self._heap, self._eid = env._queue, env._eid
         self.queues: tuple[deque[list], ...] = (deque(), deque(), deque(), deque())
 
     def submit(self, job: object, demand: float, callback, priority: int = 2) -> list:
@@ -91,6 +95,7 @@ class Pool:
             self._start(task, now)
         else:
             st.in_queue += 1
+            self.waiting += 1
             self.queues[priority].append(task)
         return task
 
@@ -130,7 +135,7 @@ class Pool:
                 delay = sched.end_at(w_end, now, demand == 0) - now
         task[W_END] = w_end
         st.w_end += w_end
-        at(self.env, delay, self._fin, task)
+        heappush(self._heap, (now + delay, 1, next(self._eid), self._fin, task))
 
     def _finish(self, task: list) -> None:
         now = self.env._now
@@ -147,18 +152,19 @@ class Pool:
         if task[ENQUEUED] >= st.warmup:
             st.served += 1
             st.sojourn += now - task[ENQUEUED]
-        nxt = self._next()
-        if nxt is not None:
-            st.in_queue -= 1
-            self._start(nxt, now)
+        if self.waiting:
+            self._start_next(now)
         cb = task[CALLBACK]
         if cb is not None:
             cb(task[JOB])
 
-    def _next(self) -> list | None:
+    def _start_next(self, now: float) -> None:
+        """Start the first waiting task (a boosted task has two places: skip the stale one)."""
         for q in self.queues:
             while q:
                 task = q.popleft()
                 if not task[STARTED]:
-                    return task
-        return None
+                    self.stats.in_queue -= 1
+                    self.waiting -= 1
+                    self._start(task, now)
+                    return
