@@ -104,3 +104,30 @@ def test_application_timeline_names_the_clerk(client, login, platform):
     assert _display(platform, "citizen1") in steps  # the applicant, named on the page anyway
     assert "clerk.d1" not in steps and "citizen1" not in steps
     logout(client)
+
+
+def test_event_timeline_says_what_happened_in_both_languages(client, login, platform):
+    event_id = _event(platform)
+    login(client, "commander.d1")
+    zh = _timeline(client.get(f"/console/events/{event_id}").get_data(as_text=True))
+    assert "<strong>上报</strong>" in zh and "<strong>立案</strong>" in zh
+    client.get("/lang/en")
+    en = _timeline(client.get(f"/console/events/{event_id}").get_data(as_text=True))
+    assert "<strong>Reported</strong>" in en and "<strong>Registered</strong>" in en
+    assert "<strong>Register</strong>" not in en  # the button's command, not the step
+
+
+def test_event_department_is_named_in_english_on_english_pages(client, login, platform):
+    from core.identity.models import Department
+
+    event_id = _event(platform)
+    with platform.session() as s:
+        commander = _who(s, "commander.d1")
+        ev = grid.get_event(s, commander, event_id)
+        ev = grid.act(s, commander, event_id, "dispatch", version=ev.version)
+        dept = s.get(Department, ev.department_code)
+    login(client, "commander.d1")
+    client.get("/lang/en")
+    html = client.get(f"/console/events/{event_id}").get_data(as_text=True)
+    facts = html.split('<dl class="facts">', 1)[1].split("</dl>", 1)[0]
+    assert dept.name_en and f"<dd>{dept.name_en}</dd>" in facts

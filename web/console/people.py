@@ -49,3 +49,12 @@ def lookup(session: Session, usernames: Iterable[str | None]) -> dict[str, Someo
             unit = ""  # "和平区指挥员" already says where; a citizen has no unit
         out[username] = Someone(username, display or username, role, unit)
     return out
+
+
+def department_name(session: Session, code: str | None) -> str | None:
+    """A department's name in the page's language (the grid API gives the Chinese name)."""
+    if not code:
+        return None
+    row = session.execute(select(Department.name, Department.name_en)
+                          .where(Department.code == code)).first()
+    return localized({"name": row[0], "name_en": row[1]}) if row else None

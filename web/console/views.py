@@ -17,7 +17,7 @@ from plugins.grid import api as grid
 from web import actionforms, exports, reporting
 from web.access import CITIZEN, EVENT_STAFF, INBOX, REPORTERS
 from web.auth import actor, requires
-from web.console import bp, desk, people
+from web.console import bp, desk, people, steps
 from web.console.forms import PatrolReportForm
 from web.database import db, rollback
 from web.errors import not_now
@@ -136,6 +136,8 @@ def _render_event(event_id: int, failed: actionforms.ActionForm | None = None,
     timeline = grid.timeline(db(), who, event_id)
     return render_template(
         "console/event.html", event=event, forms=forms, timeline=timeline,
+        event_step=steps.event_step,
+        department=people.department_name(db(), event.department_code),
         people=people.lookup(db(), [t.actor for t in timeline] + [event.reporter_name]),
         place=geo.trail(db(), event.grid_code, street)[1:],  # community · grid, by name
     ), status
