@@ -5,6 +5,7 @@ wrong upload is a 4xx problem that stores nothing; a held certificate can be reu
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from typing import Any
 
@@ -276,3 +277,27 @@ def test_fuzzed_requests_on_a_real_draft(api_app, make_key, citizen_number, plat
             assert _stored(platform, app_id) == before
 
     run()
+
+
+def test_uploads_count_against_the_key_rate_limit(platform, make_key, citizen_number):
+    from web import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "RATELIMIT_ENABLED": True,
+                      "RATELIMIT_STORAGE_URI": "memory://"}, platform=platform)
+    client = app.test_client()
+    headers = {"X-API-Key": make_key(name="alipay", rate_limit="3 per minute"),
+               "Jinzhi-On-Behalf-Of": citizen_number}
+    draft = client.post("/api/v1/applications", headers=headers, json={"item_code": ITEM})
+    assert draft.status_code == 201
+    url = f"/api/v1/applications/{draft.get_json()['id']}/materials/id_copy"
+    send = {**headers, "If-Match": draft.headers["ETag"]}
+    assert client.get(url.rsplit("/", 1)[0], headers=headers).status_code == 200
+    assert client.post(url, headers=send, data={"file": (io.BytesIO(PDF), "a.pdf")},
+                       content_type="multipart/form-data").status_code == 201
+    r = client.post(url, headers=send, data={"file": (io.BytesIO(JPEG), "b.jpg")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 429 and r.mimetype == PROBLEM and int(r.headers["Retry-After"]) > 0
+    with platform.session() as s:
+        [kept] = s.scalars(select(Material).where(
+            Material.application_id == draft.get_json()["id"]))
+    assert kept.content_type == "application/pdf"  # the refused JPEG replaced nothing
