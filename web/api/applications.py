@@ -1,4 +1,5 @@
-"""Applications for service items: start, fill in, submit, act on, read, list, follow.
+"""Applications for service items: start, fill in, submit, act on, read, list, follow
+(their materials — uploads and reused certificates — are in ``web.api.materials``).
 
 The services plugin applies the rules: applicants see and act on their own; clerks, handlers
 and admins on their department's and area's. A channel key needs ``Jinzhi-On-Behalf-Of`` to

@@ -194,8 +194,8 @@ def upload_material(app_id: int, code: str, version: int) -> Reply:
            path_descriptions={"code": CODE})
 def reuse_material(app_id: int, code: str, body: ReuseCertificate, version: int) -> Reply:
     """Use a certificate you already hold (listed under the material's ``reusable``) instead
-    of uploading a file; the reuse is recorded in your data-use log. It replaces a file
-    attached before."""
+    of uploading a file, as in the portal; the reuse is in the application's timeline. It
+    replaces a file attached before."""
     app = services.get_application(db(), _actor(), app_id)
     _spec(app, code)
     _fresh(app_id, version)
