@@ -218,6 +218,8 @@ def test_a_held_certificate_is_offered_and_reused(alipay, platform):
     assert "skill_certificate" not in r.json()["missing_materials"]
     r = alipay.get(f"/applications/{app['id']}/materials/{stored['id']}/content")
     assert r.status_code == 404 and "certificate" in r.json()["detail"]
+    timeline = alipay.get(f"/applications/{app['id']}/timeline").json()["entries"]
+    assert [e["action"] for e in timeline].count("reuse_certificate") == 1
 
 
 def test_the_operations_are_in_the_openapi_document(api):
