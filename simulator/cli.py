@@ -103,18 +103,27 @@ def simulate() -> None:
 @click.option("--database", help="System mode: database URL (default: a fresh SQLite file); "
               "with --url the server's, where each robot gets an account to log in with.")
 @click.option("--url", help="System mode: drive a running Jinzhi server over HTTP instead.")
+@click.option("--batch", type=int, default=0, show_default=True, metavar="N",
+              help="System mode: commit every N operations, each in its own SAVEPOINT (a "
+              "bulk replay); 0 = one transaction per operation, as the web does.")
 @common
 @click.pass_context
 def run_cmd(ctx: click.Context, scenario: str, mode: str, out: Path | None, no_plots: bool,
-            database: str | None, url: str | None, replications: int | None, seed: int | None,
-            horizon_days: float | None, warmup_days: float | None, workers: int | None,
-            quiet: bool) -> None:
+            database: str | None, url: str | None, batch: int, replications: int | None,
+            seed: int | None, horizon_days: float | None, warmup_days: float | None,
+            workers: int | None, quiet: bool) -> None:
+    if batch < 0:
+        raise InvalidInput("--batch must be 0 (one transaction per operation) or more")
+    if batch and (mode != "system" or url):
+        raise InvalidInput("--batch groups the operations of system mode in this process: "
+                           "use it with --mode system and without --url")
     sc = _load(scenario, replications, seed, horizon_days, warmup_days)
     out = _out(out, sc.name)
     if mode == "system":
         from simulator import system
 
-        result = system.run(sc, database_url=database, url=url, out=out, progress=not quiet)
+        result = system.run(sc, database_url=database, url=url, out=out, progress=not quiet,
+                            batch=batch)
     else:
         inputs = prepare(sc, _pm(ctx))
         result = runner.simulate(sc, inputs, executor=_executor(workers), progress=not quiet)

@@ -3,9 +3,11 @@ platform (core + plugins, on SQLite or PostgreSQL) under the virtual clock.
 
 The capacity model still decides *when* each step happens and who does it; here an observer
 turns each step into the plugin API call a person would make (``plugins.grid.api`` /
-``plugins.services.api``), one transaction per call, as a web request would. It records the
-wall-clock latency of every operation, so the run load-tests the platform, and reads the
-platform's own figures at the end to set beside the simulated KPIs.
+``plugins.services.api``), by default one transaction per call, as a web request would (the
+load test). ``batch=N`` groups N calls into one transaction, a SAVEPOINT per call, for a bulk
+replay of a long period; the simulated KPIs are the same. It records the wall-clock latency
+of every operation and reads the platform's own figures at the end to set beside the
+simulated KPIs.
 """
 
 from __future__ import annotations
@@ -19,15 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from core import schema
 from core.areas.codes import Level
 from core.areas.models import Area
 from core.clock import FrozenClock
 from core.config import Config
-from core.errors import JinzhiError
+from core.errors import InvalidInput, JinzhiError
 from core.identity.models import Person
 from core.identity.roles import SYSTEM, Actor, Role
+from core.platform import _PENDING as PENDING_EVENTS  # the session's queued domain events
 from core.platform import Platform
 from plugins.grid import api as grid
 from plugins.services import api as services
@@ -45,21 +49,36 @@ _NUMBERS = re.compile(r"\d+")
 
 
 class InProcess:
-    """Calls the plugin APIs in this process: one platform session (transaction) per call."""
+    """Calls the plugin APIs in this process.
 
-    def __init__(self, platform: Platform, record: bool = False) -> None:
+    ``batch=0`` (the default, the load test): one platform session — one transaction — per
+    call, as a web request would. ``batch=N``: calls share one transaction, committed every
+    ``N`` calls (and by ``finish``), each call inside its own SAVEPOINT so a refused call
+    rolls back alone; domain events are then broadcast when the batch commits.
+    """
+
+    def __init__(self, platform: Platform, record: bool = False, batch: int = 0) -> None:
+        if batch < 0:
+            raise InvalidInput("batch must be 0 (one transaction per operation) or more")
         self.platform = platform
+        self.batch = batch
         self.log: list[tuple[Any, ...]] | None = [] if record else None
         self.latency: dict[str, list[int]] = defaultdict(S.new_hist)
         self.errors: dict[str, int] = defaultdict(int)
         self.last_error: dict[str, str] = {}
         self.busy = 0.0
+        self.commits = 0
+        self.commit_seconds = 0.0
+        self._open: Session | None = None
+        self._in_batch = 0
 
     def call(self, op: str, fn: Any, *args: Any, **kw: Any) -> Any:
         if self.log is not None:
             self.log.append((self.platform.clock.now(), op, fn, args, kw))
         t = time.perf_counter()
         try:
+            if self.batch:
+                return self._nested(fn, args, kw)
             with self.platform.session() as s:
                 return fn(s, *args, **kw)
         except JinzhiError as e:
@@ -70,13 +89,59 @@ class InProcess:
             dt = time.perf_counter() - t
             self.busy += dt
             self.latency[op][S.bin_of(dt * 1000)] += 1
+            if self.batch:
+                self._in_batch += 1
+                if self._in_batch >= self.batch:
+                    self.finish()
+
+    def _nested(self, fn: Any, args: tuple[Any, ...], kw: dict[str, Any]) -> Any:
+        """One call in a SAVEPOINT of the batch's transaction."""
+        if self._open is None:
+            self._open = self.platform.sessions()
+        s = self._open
+        queued = s.info.get(PENDING_EVENTS)
+        mark = len(queued) if queued else 0
+        try:
+            with s.begin_nested():
+                return fn(s, *args, **kw)
+        except JinzhiError:
+            queued = s.info.get(PENDING_EVENTS)
+            if queued:  # the refused call's domain events go with its savepoint
+                del queued[mark:]
+            raise
+        except BaseException:
+            self._open = None
+            s.rollback()
+            s.close()
+            raise
+
+    def finish(self) -> None:
+        """Commit the open batch, if any (then its domain events are broadcast)."""
+        s, self._open, self._in_batch = self._open, None, 0
+        if s is None:
+            return
+        t = time.perf_counter()
+        try:
+            s.commit()
+        finally:
+            s.close()
+            dt = time.perf_counter() - t
+            self.busy += dt
+            self.commit_seconds += dt
+            self.commits += 1
 
     def report(self) -> dict[str, Any]:
         ops = {op: sum(h) for op, h in self.latency.items()}
         total = sum(ops.values())
+        every = S.merge(self.latency.values()) if self.latency else S.new_hist()
         return {
             "operations": total,
+            "transactions": f"batches of {self.batch}" if self.batch else "one per operation",
+            "batch": self.batch,
+            "commits": self.commits if self.batch else total - sum(self.errors.values()),
+            "commit_seconds": round(self.commit_seconds, 3),
             "api_seconds": round(self.busy, 3),
+            "latency_all": {f"p{q}_ms": S.percentile(every, q / 100) for q in (50, 95, 99)},
             "latency": {op: {"count": ops[op], **{f"p{q}_ms": S.percentile(h, q / 100)
                                                   for q in (50, 95, 99)}}
                         for op, h in sorted(self.latency.items())},
@@ -279,8 +344,12 @@ def open_platform(sc: Scenario, database_url: str | None, out: Path) -> Platform
 
 def run(sc: Scenario, database_url: str | None = None, url: str | None = None,
         out: Path | None = None, progress: bool = False,
-        platform: Platform | None = None, record: bool = False) -> dict[str, Any]:
-    """One replication of ``sc`` through the real platform; the summary plus its figures."""
+        platform: Platform | None = None, record: bool = False,
+        batch: int = 0) -> dict[str, Any]:
+    """One replication of ``sc`` through the real platform; the summary plus its figures.
+
+    ``batch=0``: one transaction per operation (the load test); ``batch=N``: one transaction
+    per ``N`` operations, a SAVEPOINT each (a bulk replay; see ``InProcess``)."""
     if url is not None:
         from simulator.http import run_http
 
@@ -295,10 +364,11 @@ def run(sc: Scenario, database_url: str | None = None, url: str | None = None,
     if platform is not None:  # a test's platform: share its connection and savepoints
         live.sessions.configure(bind=platform.sessions.kw.get("bind"),
                                 join_transaction_mode="create_savepoint")
-    driver = InProcess(live, record)
+    driver = InProcess(live, record, batch)
     model.obs = Robots(live, model, driver, sc.seed)
     t = time.perf_counter()
     raw = model.run(_bar(sc) if progress else None)
+    driver.finish()
     wall = time.perf_counter() - t
     raw.update(replication=0, seed=sc.seed, wall_seconds=wall)
     result = summarise(sc, [raw], "system")
@@ -326,17 +396,19 @@ def failures(robots: Robots) -> dict[str, Any]:
     return {"count": sum(by.values()), "by_reason": by}
 
 
-def replay(platform: Platform, calls: list[tuple[Any, ...]]) -> dict[str, Any]:
+def replay(platform: Platform, calls: list[tuple[Any, ...]], batch: int = 0) -> dict[str, Any]:
     """The recorded calls again, in a plain loop on a platform with a ``FrozenClock`` set to
-    each call's instant: the platform's own rate, without the simulator around it.
-    Actors and ids were recorded, so replay on a database seeded the same way."""
+    each call's instant: the platform's own rate, without the simulator around it, with the
+    same transactions (``batch``) as the run. Actors and ids were recorded, so replay on a
+    database seeded the same way."""
     clock = platform.clock
     assert isinstance(clock, FrozenClock)
-    driver = InProcess(platform)
+    driver = InProcess(platform, batch=batch)
     t = time.perf_counter()
     for at, op, fn, args, kw in calls:
         clock.set(at)
         driver.call(op, fn, *args, **kw)
+    driver.finish()
     wall = time.perf_counter() - t
     out = driver.report()
     out["wall_seconds"] = wall
