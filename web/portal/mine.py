@@ -14,12 +14,14 @@ from core.identity.roles import Role
 from plugins.services import api as services
 from web import actionforms, linkage
 from web.auth import actor, requires
+from web.console import people
 from web.database import db, rollback
 from web.documents import send_document
 from web.errors import not_now
 from web.i18n import text
 from web.paging import Page
 from web.portal import bp
+from web.portal import profile as profile_view
 
 APPLICANT_ACTIONS = ("withdraw", "rate")  # submit / answer_supplement go through the steps
 
@@ -97,11 +99,17 @@ def act(app_id: int) -> Response | tuple[str, int]:
 @bp.get("/my/profile")
 @requires(Role.CITIZEN)
 def profile() -> str:
+    """My profile (the linkage plugin's sections, in words) and who used my data: others
+    by name, role and unit; my own views only counted (each visit logs one per section)."""
     who = actor()
     person = db().get(Person, who.person_id) if who.person_id else None
+    sections = linkage.profile_sections(who)
+    uses = linkage.data_use(who)
+    others = None if uses is None else [u for u in uses if u.who != who.username]
     return render_template(
         "portal/profile.html", person=person,
         id_number=mask(person.id_number) if person else None,
-        certificates=services.certificates_of(db(), who),
-        sections=linkage.profile_sections(who), data_use=linkage.data_use(who),
+        certificates=services.certificates_of(db(), who), sections=sections, view=profile_view,
+        data_use=others, own_views=len(uses or ()) - len(others or ()),
+        people=people.lookup(db(), {u.who for u in others or ()}),
     )
