@@ -185,6 +185,11 @@ class CityModel:
         self.DEPT = [self.key_index[f"department.{d}"] for d in self.depts]
         self.CLERK = {lv: self.key_index.get(f"clerk.{lv}") for lv in ("street", "district",
                                                                        "city")}
+        # per service item: (item, its clerks' level, their pool key, the level's index)
+        self.app_route = []
+        for svc in self.inputs.services:
+            lv = svc.level if svc.level in ("street", "district") else "city"
+            self.app_route.append((svc, lv, self.CLERK[lv], LEVEL[lv]))
 
     def _department_totals(self) -> dict[str, int]:
         """A ``[staff.department] total`` shared among department types by expected work."""
@@ -480,16 +485,15 @@ class CityModel:
     def _arrive_app(self, _: Any) -> None:
         rng, now, s = self.app_rng, self.env._now, self.app_stream
         nxt = s.next_after(now, rng)
-        if nxt < self.sc.horizon:
+        if nxt < self.horizon:
             self.world.call(nxt - now, self._arrive_app)
-        svc = self.inputs.services[s.what[s.pick.pick(rng.random())]]
+        svc, level, key, lv = self.app_route[s.what[s.pick.pick(rng.random())]]
         comm = self.area_pick.pick(rng.random())
         app = App()
         app.item, app.t0, app.supplements, app.comm, app.ext = svc, now, 0, comm, None
-        app.counted = now >= self.sc.warmup
-        app.level = svc.level if svc.level in ("street", "district") else "city"
-        key = self.CLERK[app.level]
-        area = self.areas[comm][LEVEL[app.level]]
+        app.counted = now >= self.warmup
+        app.level = level
+        area = self.areas[comm][lv]
         app.pool = self.pool_map.get(key * self.n_areas + area) or self.pool(key, area)
         self.apps_open += 1
         self.apps_live.add(app)
