@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from core.areas.codes import Level, level_of
 from core.areas.models import Area
 from core.errors import InvalidInput
 from core.identity.models import Department
+from core.identity.roles import Role
 from plugins.services import api as services
 from web.access import public
 from web.database import db, rollback
@@ -87,8 +89,16 @@ def catalog() -> str:
 @bp.get("/services/<code>")
 @public
 def item(code: str) -> str:
+    """An item's guide; a citizen with a draft of it is offered to continue that draft
+    (starting again would leave the first one behind)."""
     found = services.get_item(db(), code)
-    return render_template("portal/item.html", item=found, steps=services.form_steps(found))
+    draft = None
+    if current_user.is_authenticated and current_user.actor.role is Role.CITIZEN:
+        drafts = services.list_applications(db(), current_user.actor, status="draft",
+                                            item_code=found.code, per_page=1)
+        draft = drafts.items[0] if drafts.items else None
+    return render_template("portal/item.html", item=found, steps=services.form_steps(found),
+                           draft=draft)
 
 
 @bp.get("/stores/<code>")
