@@ -56,3 +56,23 @@ def test_citizens_reports_name_the_place(client, login, platform):
     login(client, "citizen1")
     row = _row(client.get("/my/reports").get_data(as_text=True), event_id)
     assert grid_name in row
+
+
+def test_a_citizens_report_page_names_the_place_and_the_steps(client, login, platform):
+    with platform.session() as s:
+        citizen = load_actor(s, s.scalar(select(Account.id).where(Account.username == "citizen1")))
+        commander = load_actor(s, s.scalar(select(Account.id).where(
+            Account.username == "commander.d1")))
+        worker = s.scalar(select(Account.scope_code).where(Account.username == "worker.g1"))
+        area = s.get(Area, worker)
+        ev = grid.report(s, citizen, item_code="0101", description="路灯不亮了，晚上很黑",
+                         lon=area.label_lon, lat=area.label_lat, channel="web")
+        grid.act(s, commander, ev.id, "register", version=ev.version)
+        event_id, grid_name = ev.id, area.name
+    login(client, "citizen1")
+    html = client.get(f"/my/reports/{event_id}").get_data(as_text=True)
+    facts = html.split('<dl class="facts">', 1)[1].split("</dl>", 1)[0]
+    assert grid_name in facts
+    client.get("/lang/en")
+    html = client.get(f"/my/reports/{event_id}").get_data(as_text=True)
+    assert "<strong>Registered</strong>" in html and "<strong>Register</strong>" not in html

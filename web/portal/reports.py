@@ -10,6 +10,7 @@ from core.identity.roles import Role
 from plugins.grid import api as grid
 from web import reporting
 from web.auth import actor, requires
+from web.console.steps import event_step
 from web.database import db
 from web.map.places import names as place_names
 from web.paging import Page
@@ -49,4 +50,6 @@ def reports() -> str:
 def report_detail(event_id: int) -> str:
     event = grid.get_event(db(), actor(), event_id)
     return render_template("portal/report_detail.html", event=event,
-                           timeline=grid.timeline(db(), actor(), event_id))
+                           timeline=grid.timeline(db(), actor(), event_id),
+                           place=place_names(db(), [event.grid_code]).get(event.grid_code),
+                           event_step=event_step)
