@@ -131,6 +131,7 @@ def _render_event(event_id: int, failed: actionforms.ActionForm | None = None,
     names = grid.available_actions(db(), who, event_id)
     forms = actionforms.build(grid.ACTIONS, names, choices=_choices(event, names))
     if failed is not None:
+        _keep_choices(failed, forms)
         forms = [failed if f.action == failed.action else f for f in forms]
     street = ancestor_at(event.grid_code, Level.STREET) or event.grid_code
     timeline = grid.timeline(db(), who, event_id)
@@ -141,6 +142,16 @@ def _render_event(event_id: int, failed: actionforms.ActionForm | None = None,
         people=people.lookup(db(), [t.actor for t in timeline] + [event.reporter_name]),
         place=geo.trail(db(), event.grid_code, street)[1:],  # community · grid, by name
     ), status
+
+
+def _keep_choices(failed: actionforms.ActionForm, fresh: list[actionforms.ActionForm]) -> None:
+    """A form sent back with errors keeps its options (the departments to dispatch to or to
+    summon come from the event, not the metadata the POST handler built it from)."""
+    options = {f.name: f.choices for form in fresh if form.action == failed.action
+               for f in form.fields}
+    for f in failed.fields:
+        if not f.choices and options.get(f.name):
+            f.choices = options[f.name]
 
 
 def _choices(event: Any, names: list[str]) -> dict[str, list[tuple[str, str]]]:

@@ -1,0 +1,49 @@
+"""A workflow form sent back with errors keeps its options: blowing the whistle without
+naming anyone used to come back with no departments to tick at all."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+from webclient import csrf_token
+
+from core.areas.models import Area
+from core.identity.accounts import load_actor
+from core.identity.models import Account
+from plugins.grid import api as grid
+
+
+def _registered(platform) -> int:
+    with platform.session() as s:
+        def who(name):
+            return load_actor(s, s.scalar(select(Account.id).where(Account.username == name)))
+
+        worker = who("worker.g1")
+        area = s.get(Area, worker.scope_code)
+        ev = grid.report(s, worker, item_code="0101", description="路灯不亮了，晚上很黑",
+                         lon=area.label_lon, lat=area.label_lat)
+        grid.act(s, who("commander.d1"), ev.id, "register", version=ev.version)
+        return ev.id
+
+
+def _whistle_form(html: str) -> str:
+    m = re.search(r'<details[^>]*id="act-whistle".*?</details>', html, re.S)
+    assert m, "no whistle form"
+    return m.group(0)
+
+
+def test_whistle_without_departments_keeps_the_checkboxes(client, login, platform):
+    event_id = _registered(platform)
+    login(client, "commander.d1")
+    url = f"/console/events/{event_id}"
+    html = client.get(url).get_data(as_text=True)
+    before = _whistle_form(html).count('type="checkbox" id="act-whistle-')
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    r = client.post(f"{url}/act", data={"csrf_token": csrf_token(client, url), "action": "whistle",
+                                        "version": version, "reason": "多部门会商"})
+    assert r.status_code == 422
+    form = _whistle_form(r.get_data(as_text=True))
+    assert " open" in form.split(">", 1)[0]  # the form with the problem is open
+    assert before > 1 and form.count('type="checkbox" id="act-whistle-') == before
+    assert "多部门会商" in form  # what was typed stays
