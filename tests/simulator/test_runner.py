@@ -78,3 +78,15 @@ def test_a_model_without_applications_is_not_split(small):
     sc, inputs = small
     no_apps = replace(sc, applications=replace(sc.applications, per_day=0.0))
     assert runner.parts(no_apps, inputs) == (None,)
+
+
+def test_replications_restore_the_garbage_collector(small):
+    import gc
+
+    sc, inputs = small
+    before = gc.get_threshold()
+    with runner.few_collections():
+        assert gc.get_threshold() != before and gc.get_freeze_count() > 0
+        runner.replicate(sc, inputs, 0, 5)  # nested: the outer one restores
+        assert gc.get_threshold() != before
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
