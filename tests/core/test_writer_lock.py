@@ -3,6 +3,8 @@ locks and needs none of this)."""
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -91,3 +93,18 @@ def test_readers_do_not_wait_for_a_writer(engine):
 def test_no_lock_file_for_an_in_memory_database():
     assert writer_lock.connection_factory(":memory:") is None
     assert writer_lock.connection_factory("") is None
+
+
+def test_the_wal_is_copied_into_the_database_every_few_commits(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr(writer_lock, "CHECKPOINT_EVERY", 4)
+    with engine.connect() as conn:
+        for i in range(9):
+            with conn.begin():
+                conn.execute(text("INSERT INTO t VALUES (:i)"), {"i": str(i)})
+        # the database file alone, without its WAL, already holds the checkpointed rows
+        shutil.copy(engine.url.database, tmp_path / "alone.sqlite")
+    alone = sqlite3.connect(tmp_path / "alone.sqlite")
+    try:
+        assert alone.execute("SELECT count(*) FROM t").fetchone()[0] >= 4
+    finally:
+        alone.close()
