@@ -14,6 +14,7 @@ from sqlalchemy import MetaData, create_engine, event, exc, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from core import writer_lock
 from core.errors import ConfigurationError
 
 NAMING_CONVENTION = {
@@ -45,10 +46,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(conn: Any) -> None:
     # The execution option ``sqlite_begin="IMMEDIATE"`` takes the write lock at BEGIN: a unit
-    # of work that reads before it writes then waits its turn (busy_timeout) instead of
-    # failing with "database is locked" when another writer got in between.
-    mode = conn.get_execution_options().get("sqlite_begin")
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+    # of work that reads before it writes then waits its turn instead of failing with
+    # "database is locked" when another writer got in between. Writers queue on a lock file
+    # first (``core.writer_lock``), so SQLite's sleeping busy handler rarely has to wait.
+    if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+        writer_lock.take(conn.connection.dbapi_connection)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -62,7 +67,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             "postgresql://user@host/db"
         ) from None
     if parsed.get_backend_name() == "sqlite":
-        kwargs.setdefault("connect_args", {"check_same_thread": False, "timeout": 10})
+        connect_args = {"check_same_thread": False, "timeout": writer_lock.TIMEOUT}
+        factory = writer_lock.connection_factory(parsed.database or "")
+        if factory is not None:
+            connect_args["factory"] = factory
+        kwargs.setdefault("connect_args", connect_args)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)

@@ -36,7 +36,7 @@ from core.errors import PermissionDenied
 from core.identity.accounts import load_actor
 from core.identity.roles import Actor, Role
 from web.access import public
-from web.database import db, platform
+from web.database import db, platform, reading
 from web.forms import LoginForm
 from web.i18n import safe_next
 
@@ -153,7 +153,7 @@ def logout() -> Response:
 
 def _load_user(user_id: str) -> User | None:
     try:
-        found = load_actor(db(), int(user_id))
+        found = load_actor(reading(), int(user_id))
     except ValueError:
         return None
     return User(found) if found else None

@@ -1,9 +1,14 @@
 """One database session per request: opened on first use, committed when the view succeeds
-(before the response leaves), rolled back on any error, closed at teardown."""
+(before the response leaves), rolled back on any error, closed at teardown.
+
+On SQLite one connection writes at a time, so a writing request should hold the write lock
+for as short a time as it can: the reads that only find out who is asking (the login, the API
+key) go through ``reading()``, and the lock is taken at the request's first ``db()``."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, g, request
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from core.db import is_sqlite
@@ -21,17 +26,65 @@ def db() -> Session:
 
     A deferred SQLite transaction that reads and then writes fails at once with "database is
     locked" when another writer committed in between (WAL keeps its old snapshot). Taking the
-    write lock at BEGIN makes concurrent writes queue on ``busy_timeout`` instead; reads (GET)
-    never wait. Nothing changes on PostgreSQL.
+    write lock at BEGIN makes concurrent writes take turns instead (``core.writer_lock``);
+    reads (GET) never wait. Nothing changes on PostgreSQL.
     """
-    if "db" not in g:
-        g.db = platform().sessions()
-        if request.method not in _SAFE and is_sqlite(g.db):
-            g.db.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-    return g.db
+    session = g.get("db")
+    if session is None:
+        session = g.db = g.pop("db_read", None) or platform().sessions()
+        if request.method not in SAFE_METHODS:
+            _take_write_lock(session)
+    return session
 
 
-_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+def writing() -> Session:
+    """The request's session, holding the write lock from now on: for the write a reading
+    request makes (the log of an API key's use)."""
+    session = db()
+    if not g.get("db_write_lock"):
+        _take_write_lock(session)
+    return session
+
+
+def _take_write_lock(session: Session) -> None:
+    """From the next statement on (SQLite): the transaction so far (reads) ends, and the next
+    one begins with ``BEGIN IMMEDIATE``, so the lock is held from the first statement of the
+    work to its commit, not while the view checks its input. (A session bound to a
+    connection, as in the tests, already runs inside that connection's transaction.)"""
+    g.db_write_lock = True
+    if is_sqlite(session) and isinstance(session.bind, Engine):
+        session.commit()
+        extensions = current_app.extensions
+        if "jinzhi_writer" not in extensions:
+            extensions["jinzhi_writer"] = session.bind.execution_options(
+                sqlite_begin="IMMEDIATE")
+        g.db_bind = session.bind
+        session.bind = extensions["jinzhi_writer"]
+
+
+def reading() -> Session:
+    """The request's session for reads made before its work (who is asking): it does not
+    take SQLite's write lock, so other requests go on writing meanwhile. Only read with it;
+    once the work has begun (``db()``) it is that session."""
+    session = g.get("db") or g.get("db_read")
+    if session is None:
+        session = g.db_read = platform().sessions()
+    return session
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def commit() -> None:
+    """Commit the request's work now, before its answer is rendered (SQLite's write lock is
+    then free); a later write in the request takes the lock again."""
+    session = g.get("db")
+    if session is None:
+        return
+    session.commit()
+    g.pop("db_write_lock", None)
+    if "db_bind" in g:
+        session.bind = g.pop("db_bind")
 
 
 def rollback() -> None:
@@ -41,19 +94,20 @@ def rollback() -> None:
 
 
 def _commit(response: Response) -> Response:
-    session = g.get("db")
+    session = g.get("db") or g.get("db_read")
     if session is not None and response.status_code < 500:
         session.commit()
     return response
 
 
 def _close(exc: BaseException | None) -> None:
-    session = g.pop("db", None)
-    if session is None:
-        return
-    if exc is not None:
-        session.rollback()
-    session.close()
+    for name in ("db", "db_read"):
+        session = g.pop(name, None)
+        if session is None:
+            continue
+        if exc is not None:
+            session.rollback()
+        session.close()
 
 
 def init_app(app: Flask) -> None:

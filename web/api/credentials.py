@@ -38,7 +38,7 @@ from core.identity.accounts import load_actor
 from core.identity.apikeys import SCOPES
 from core.identity.roles import Actor, Role
 from web.api.problems import ApiProblem
-from web.database import db, platform
+from web.database import platform, reading, writing
 
 CHANNEL_SCOPES = frozenset(SCOPES) - {"keys:admin"}
 _READ_ALL = frozenset({"areas:read", "catalog:read", "events:read", "statistics:read"})
@@ -106,7 +106,7 @@ def _unauthenticated(detail: str) -> ApiProblem:
 
 def principal_of_secret(secret: str) -> Principal:
     """The principal behind a key or token; 401 if it is unknown, revoked or expired."""
-    session = db()
+    session = reading()
     key = apikeys.lookup(session, secret)
     if key is None:
         raise _unauthenticated("this API key or token is not known; check it was copied whole")
@@ -132,7 +132,7 @@ def _channel_actor(key: Row[Any]) -> Actor:
             raise ApiProblem(403, f"this key may not act for a person (it lacks the scope "
                                   f"persons:act-for); leave out {ON_BEHALF}")
         try:
-            party = platform().hook.identity_resolve(session=db(), kind="person",
+            party = platform().hook.identity_resolve(session=reading(), kind="person",
                                                      number=number.strip())
         except InvalidInput as e:
             raise ApiProblem(400, e.message, errors={ON_BEHALF: e.message}) from None
@@ -228,13 +228,19 @@ def _parse(text: str) -> limits.RateLimitItem:
     return limits.parse(text)
 
 
+def log_use(status: int) -> None:
+    """Log the use of the request's key, if any, once (committed with the request)."""
+    key: Row[Any] | None = g.get("api_key")
+    if key is None or status >= 500 or g.get("api_key_logged"):
+        return
+    g.api_key_logged = True
+    apikeys.record_use(writing(), key, now=platform().now(), method=request.method,
+                       path=request.path, status=status, person_id=g.get("on_behalf_of"))
+
+
 def after_request(response: Response) -> Response:
     """Add the rate-limit headers and log the use of a key (committed with the request)."""
     for name, value in (g.get("rate_headers") or {}).items():
         response.headers.setdefault(name, value)
-    key: Row[Any] | None = g.get("api_key")
-    if key is not None and response.status_code < 500:
-        apikeys.record_use(db(), key, now=platform().now(), method=request.method,
-                           path=request.path, status=response.status_code,
-                           person_id=g.get("on_behalf_of"))
+    log_use(response.status_code)
     return response

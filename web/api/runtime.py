@@ -12,6 +12,7 @@ from typing import Any
 from flask import Response, json, request, url_for
 from pydantic import BaseModel, ValidationError
 
+from web import database
 from web.api import credentials
 from web.api.problems import ApiProblem
 from web.api.spec import MAX_ID, Operation
@@ -128,6 +129,8 @@ def render(op: Operation, path: Mapping[str, Any], result: Any) -> Response:
 
 
 def run(op: Operation, view: Callable[..., Any], path: dict[str, Any]) -> Response:
+    """Authenticate, parse, call the view; a change is committed (with the log of the key's
+    use) before the answer is rendered, so SQLite's write lock is not held meanwhile."""
     credentials.authenticate(op.scope)
     if any(isinstance(v, int) and v > MAX_ID for v in path.values()):
         raise ApiProblem(404, "no record has so large an id")
@@ -138,4 +141,18 @@ def run(op: Operation, view: Callable[..., Any], path: dict[str, Any]) -> Respon
         kwargs["body"] = parse_body(op.body)
     if op.versioned:
         kwargs["version"] = if_match()
-    return render(op, path, view(**kwargs))
+    result = view(**kwargs)
+    if request.method not in database.SAFE_METHODS:
+        credentials.log_use(_status(op, result))
+        database.commit()
+    return render(op, path, result)
+
+
+def _status(op: Operation, result: Any) -> int:
+    if isinstance(result, Response):
+        return result.status_code
+    if isinstance(result, Reply) and result.status:
+        return result.status
+    if isinstance(result, Reply) and result.body is None and op.status == 200:
+        return 204
+    return op.status

@@ -16,7 +16,7 @@ from typing import Any
 from core.errors import NotFound
 from core.identity.roles import SYSTEM, Actor
 from plugins.services import api as services
-from web.database import db, platform
+from web.database import db, platform, reading
 
 GROUP = {"zh": "政务服务", "en": "Government services"}
 # Finished applications: the request is closed.
@@ -40,7 +40,7 @@ def items() -> list[Any]:
 
 def find(code: str) -> Any | None:
     try:
-        item = services.get_item(db(), code)
+        item = services.get_item(reading(), code)
     except NotFound:
         return None
     return item if offered(item) else None

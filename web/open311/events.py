@@ -20,7 +20,7 @@ from core.errors import NotFound
 from core.identity.roles import SYSTEM, Actor
 from plugins.grid import api as grid
 from web.api.credentials import Principal
-from web.database import db, platform
+from web.database import db, platform, reading
 from web.open311 import Open311Error
 
 NOTICE = {"zh": "已受理，请关注办理进度", "en": "Received: follow its progress with its id"}
@@ -43,7 +43,7 @@ def media_url(form: Mapping[str, str]) -> str | None:
 
 
 def _items() -> dict[str, Any]:
-    return {i.code: i for i in grid.items(db()) if i.citizen}
+    return {i.code: i for i in grid.items(reading()) if i.citizen}
 
 
 def services(lang: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from web import database
 from web.access import ApiAccess
 from web.api import credentials
 from web.api.credentials import ANONYMOUS, Principal
@@ -142,6 +143,8 @@ def post_request(fmt: str) -> Any:
         who = _caller(required=True, scope="applications:write")
         request_id = applications.create(service_item, events.person_actor(who),
                                          _attributes())
+    credentials.log_use(201)
+    database.commit()  # before the answer is rendered: SQLite's write lock is free meanwhile
     answer = {"service_request_id": request_id, "token": _tokens().dumps(request_id),
               "service_notice": events.NOTICE[_lang()],
               "account_id": _param("account_id") or ""}
