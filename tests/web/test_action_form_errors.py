@@ -47,3 +47,19 @@ def test_whistle_without_departments_keeps_the_checkboxes(client, login, platfor
     assert " open" in form.split(">", 1)[0]  # the form with the problem is open
     assert before > 1 and form.count('type="checkbox" id="act-whistle-') == before
     assert "多部门会商" in form  # what was typed stays
+
+
+def test_departments_to_summon_are_named_in_english_on_english_pages(client, login, platform):
+    from core.identity.models import Department
+
+    event_id = _registered(platform)
+    with platform.session() as s:
+        names = dict(s.execute(select(Department.name, Department.name_en)
+                               .where(Department.name_en.is_not(None))).all())
+    login(client, "commander.d1")
+    client.get("/lang/en")
+    form = _whistle_form(client.get(f"/console/events/{event_id}").get_data(as_text=True))
+    labels = re.findall(r'<label for="act-whistle-f-departments[^"]*">([^<]+)</label>', form)
+    assert labels, "no departments listed"
+    assert not any(label.split(" (")[0] in names for label in labels)  # no Chinese names
+    assert any(label.split(" (")[0] in names.values() for label in labels)

@@ -51,10 +51,17 @@ def lookup(session: Session, usernames: Iterable[str | None]) -> dict[str, Someo
     return out
 
 
+
 def department_name(session: Session, code: str | None) -> str | None:
     """A department's name in the page's language (the grid API gives the Chinese name)."""
-    if not code:
-        return None
-    row = session.execute(select(Department.name, Department.name_en)
-                          .where(Department.code == code)).first()
-    return localized({"name": row[0], "name_en": row[1]}) if row else None
+    return department_names(session, [code]).get(code or "") if code else None
+
+
+def department_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
+    """``code → name`` in the page's language, one query for a list of departments."""
+    wanted = sorted({c for c in codes if c})
+    if not wanted:
+        return {}
+    rows = session.execute(select(Department.code, Department.name, Department.name_en)
+                           .where(Department.code.in_(wanted)))
+    return {code: localized({"name": name, "name_en": name_en}) for code, name, name_en in rows}

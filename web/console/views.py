@@ -162,20 +162,22 @@ def _choices(event: Any, names: list[str]) -> dict[str, list[tuple[str, str]]]:
     if not wanted:
         return {}
     options = grid.dispatch_options(db(), actor(), event.id)
+    names = people.department_names(db(), [o.code for o in options])
     out = {}
     for name, kind in wanted.items():
-        out[name] = [(o.code, _option_label(o)) for o in options
+        out[name] = [(o.code, _option_label(o, names.get(o.code))) for o in options
                      if kind == "department" or o.code != "community"]
     return out
 
 
-def _option_label(option: Any) -> str:
+def _option_label(option: Any, name: str | None = None) -> str:
+    """A department to choose, in the page's language (``name``), the routed one marked."""
     if option.code == "community":
         return _("The community (属地)")
     # not inside an f-string: Babel's extractor does not see gettext calls there
     routed = _("as routed")
     mark = " (" + routed + ")" if option.routed else ""
-    return f"{option.name}{mark}"
+    return f"{name or option.name}{mark}"
 
 
 @bp.get("/events/<id:event_id>")
