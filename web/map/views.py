@@ -20,8 +20,10 @@ from web.auth import actor, requires
 from web.database import db, platform
 from web.i18n import localized, text
 from web.map import bp, charts, geo
+from web.map.places import names as place_names
 
 FIGURES = ("events", "overdue", "on_time_close_rate")
+PINS_LISTED = 50  # open events listed under a street's, community's or grid's map
 
 
 def _cache() -> geo.AreaCache:
@@ -50,10 +52,15 @@ def index() -> str:
         figure = "events"
     areas = geo.children(db(), _cache(), code)["features"]
     figures = _figures(code)
+    pins_level = level_of(code) >= Level.STREET
+    # the pins as a list too: keyboard and screen-reader users cannot click a pin
+    pinned = grid.list_events(db(), actor(), area=code, open_only=True, per_page=PINS_LISTED,
+                              count=False).items if pins_level else ()
     return render_template(
         "map/index.html", code=code, figure=figure, figures=figures, areas=areas,
         crumbs=geo.trail(db(), code, actor().scope_code or code),
-        level=level_of(code), pins_level=level_of(code) >= Level.STREET,
+        level=level_of(code), pins_level=pins_level, pinned=pinned,
+        places=place_names(db(), [e.grid_code for e in pinned]),
         tile_url=current_app.config["MAP_TILE_URL"],
         tile_attribution=current_app.config["MAP_TILE_ATTRIBUTION"],
     )
