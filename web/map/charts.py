@@ -44,17 +44,17 @@ class Layout:
 
 
 def _nice_max(value: float, percent: bool) -> float:
+    """The axis top: 100 for percentages; for counts four whole, round steps (0 1 2 3 4,
+    0 15 30 45 60), never a tick of 12.5 events."""
     if percent:
         return 100.0
-    if value <= 0:
-        return 1.0
-    step = 1.0
-    while step * 10 < value:
-        step *= 10
-    for m in (1, 2, 2.5, 5, 10):
-        if m * step >= value:
-            return m * step
-    return 10 * step
+    need, scale = max(value, 0.0) / 4, 1
+    while True:
+        for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8):
+            step = m * scale
+            if step == int(step) and step >= need:
+                return 4.0 * step
+        scale *= 10
 
 
 def layout(series: Series) -> Layout:
