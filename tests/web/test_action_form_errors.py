@@ -63,3 +63,19 @@ def test_departments_to_summon_are_named_in_english_on_english_pages(client, log
     assert labels, "no departments listed"
     assert not any(label.split(" (")[0] in names for label in labels)  # no Chinese names
     assert any(label.split(" (")[0] in names.values() for label in labels)
+
+
+def test_a_form_with_errors_takes_focus_and_the_title_says_error(client, login, platform):
+    event_id = _registered(platform)
+    login(client, "commander.d1")
+    url = f"/console/events/{event_id}"
+    html = client.get(url).get_data(as_text=True)
+    assert "<title>错误：" not in html
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    html = client.post(f"{url}/act", data={"csrf_token": csrf_token(client, url),
+                                           "action": "whistle", "version": version}
+                       ).get_data(as_text=True)
+    assert "<title>错误：" in html
+    form = _whistle_form(html)
+    assert 'id="act-whistle-errors"' in form
+    assert 'document.getElementById("act-whistle-errors").focus()' in form
