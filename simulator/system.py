@@ -70,6 +70,7 @@ class InProcess:
         self.commits = 0
         self.commit_seconds = 0.0
         self._open: Session | None = None
+        self._held: list[Any] = []  # domain events of the open batch's calls
         self._in_batch = 0
 
     def call(self, op: str, fn: Any, *args: Any, **kw: Any) -> Any:
@@ -99,18 +100,19 @@ class InProcess:
         if self._open is None:
             self._open = self.platform.sessions()
         s = self._open
-        queued = s.info.get(PENDING_EVENTS)
-        mark = len(queued) if queued else 0
         try:
             with s.begin_nested():
-                return fn(s, *args, **kw)
+                out = fn(s, *args, **kw)
+                # Hold the call's domain events until the batch commits: releasing a
+                # SAVEPOINT fires ``after_commit`` too, and subscribers that open their own
+                # session (linkage's licence checks) must find the rows committed.
+                self._held.extend(s.info.pop(PENDING_EVENTS, ()))
+                return out
         except JinzhiError:
-            queued = s.info.get(PENDING_EVENTS)
-            if queued:  # the refused call's domain events go with its savepoint
-                del queued[mark:]
+            s.info.pop(PENDING_EVENTS, None)  # the refused call's events go with its savepoint
             raise
         except BaseException:
-            self._open = None
+            self._open, self._held = None, []
             s.rollback()
             s.close()
             raise
@@ -120,8 +122,10 @@ class InProcess:
         s, self._open, self._in_batch = self._open, None, 0
         if s is None:
             return
+        held, self._held = self._held, []
         t = time.perf_counter()
         try:
+            s.info[PENDING_EVENTS] = held  # broadcast once the batch is committed
             s.commit()
         finally:
             s.close()

@@ -130,7 +130,10 @@ def test_a_refused_operation_rolls_back_alone(platform, batch):
 
 
 def test_a_batch_is_one_transaction(empty_platform):
-    # its own SQLite file: another connection sees only what was committed
+    # its own SQLite file: another connection sees only what was committed, and the domain
+    # events are broadcast after the batch's commit, not as each SAVEPOINT is released
+    heard = Heard()
+    empty_platform.pm.register(heard)
     driver = system.InProcess(empty_platform, batch=3)
     driver.call("ok", _write("a", False))
     driver.call("ok", _write("b", False))
@@ -140,9 +143,10 @@ def test_a_batch_is_one_transaction(empty_platform):
             return other.scalar(select(func.count()).select_from(AuditRecord)
                                 .where(AuditRecord.action == "sim.test"))
 
-    assert stored() == 0 and driver.commits == 0
+    assert stored() == 0 and driver.commits == 0 and heard.names == []
     driver.call("ok", _write("c", False))  # the third call commits the batch
     assert stored() == 3 and driver.commits == 1
+    assert heard.names == ["sim.a", "sim.b", "sim.c"]
     driver.call("ok", _write("d", False))
     driver.finish()
     assert stored() == 4 and driver.commits == 2
