@@ -79,3 +79,18 @@ def test_a_form_with_errors_takes_focus_and_the_title_says_error(client, login, 
     form = _whistle_form(html)
     assert 'id="act-whistle-errors"' in form
     assert 'document.getElementById("act-whistle-errors").focus()' in form
+
+
+def test_switching_language_after_a_form_error_goes_back_to_the_event(client, login, platform):
+    event_id = _registered(platform)
+    login(client, "commander.d1")
+    url = f"/console/events/{event_id}"
+    html = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    html = client.post(f"{url}/act", data={"csrf_token": csrf_token(client, url),
+                                           "action": "whistle", "version": version}
+                       ).get_data(as_text=True)
+    link = re.search(r'<a href="(/lang/en[^"]*)"', html).group(1).replace("&amp;", "&")
+    r = client.get(link)
+    assert r.status_code == 302 and r.headers["Location"] == url
+    assert client.get(r.headers["Location"]).status_code == 200
