@@ -117,6 +117,15 @@ class _WriterLocked(sqlite3.Connection):
                 self._fd = -1
 
 
+def upgrade(dbapi_connection: Any) -> None:
+    """Turn the connection's read-only transaction into a writing one: take the writer lock,
+    end the reads (nothing was written) and ``BEGIN IMMEDIATE`` on the same connection, so
+    the caller's session goes on in one transaction as far as it can tell."""
+    take(dbapi_connection)
+    dbapi_connection.execute("COMMIT")
+    dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
 def take(dbapi_connection: Any) -> None:
     """Take the writer lock on a connection made by ``connection_factory`` (else nothing)."""
     if isinstance(dbapi_connection, _WriterLocked):

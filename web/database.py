@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from core import writer_lock
 from core.db import is_sqlite
 from core.platform import Platform
 
@@ -47,19 +48,17 @@ def writing() -> Session:
 
 
 def _take_write_lock(session: Session) -> None:
-    """From the next statement on (SQLite): the transaction so far (reads) ends, and the next
-    one begins with ``BEGIN IMMEDIATE``, so the lock is held from the first statement of the
-    work to its commit, not while the view checks its input. (A session bound to a
-    connection, as in the tests, already runs inside that connection's transaction.)"""
+    """Hold SQLite's write lock from now on: a transaction that has only read so far is
+    upgraded in place (``core.writer_lock.upgrade``), else the next one begins with
+    ``BEGIN IMMEDIATE``. (A session bound to a connection, as in the tests, already runs
+    inside that connection's transaction.)"""
     g.db_write_lock = True
-    if is_sqlite(session) and isinstance(session.bind, Engine):
-        session.commit()
-        extensions = current_app.extensions
-        if "jinzhi_writer" not in extensions:
-            extensions["jinzhi_writer"] = session.bind.execution_options(
-                sqlite_begin="IMMEDIATE")
-        g.db_bind = session.bind
-        session.bind = extensions["jinzhi_writer"]
+    if not is_sqlite(session) or not isinstance(session.bind, Engine):
+        return
+    if session.in_transaction():
+        writer_lock.upgrade(session.connection().connection.dbapi_connection)
+    else:
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def reading() -> Session:
@@ -83,8 +82,6 @@ def commit() -> None:
         return
     session.commit()
     g.pop("db_write_lock", None)
-    if "db_bind" in g:
-        session.bind = g.pop("db_bind")
 
 
 def rollback() -> None:
