@@ -118,6 +118,8 @@ def reference() -> str:
                 "method": method.upper(), "path": doc["servers"][0]["url"] + path, "op": op,
                 "body_ref": (body or {}).get("schema", {}).get("$ref", "").rsplit("/", 1)[-1],
                 "upload": ", ".join(form.get("required", ())),
+                "upload_many": any(f.get("type") == "array"
+                                   for f in form.get("properties", {}).values()),
             })
     schemas = {name: _schema_text(s) for name, s in doc["components"]["schemas"].items()}
     return render_template("api/reference.html", doc=doc, by_tag=by_tag, schemas=schemas,

@@ -165,8 +165,8 @@ def _file() -> tuple[str, bytes]:
 
 @api.route(f"/applications/<{ID}:app_id>/materials/<code>", "POST",
            summary="Upload a material", tag="applications", scope="applications:write",
-           upload=FIELD, upload_types=TYPES, response=MaterialsAttached, status=201,
-           versioned=True, etag=True, path_descriptions={"code": CODE})
+           upload=FIELD, upload_types=TYPES, upload_many=False, response=MaterialsAttached,
+           status=201, versioned=True, etag=True, path_descriptions={"code": CODE})
 def upload_material(app_id: int, code: str, version: int) -> Reply:
     """Upload the file for one material, as multipart/form-data in the field ``file``: one
     PDF, JPEG or PNG file (by its content, as the material allows) up to the size limit; it

@@ -47,6 +47,7 @@ class Operation:
     errors: tuple[int, ...] = ()
     upload: str | None = None  # the body is multipart/form-data with files in this field
     upload_types: tuple[str, ...] = ()  # the media types those files may have
+    upload_many: bool = True  # several files in one request (False: exactly one)
     binary: tuple[str, ...] = ()  # the answer is a file of one of these media types
     path_descriptions: dict[str, str] = field(default_factory=dict)
 
@@ -165,10 +166,11 @@ def _response_headers(op: Operation) -> dict[str, Any]:
     return headers
 
 
-def _upload_body(name: str, types: tuple[str, ...]) -> dict[str, Any]:
-    """A multipart/form-data body with one or more files in the field ``name``."""
-    files = {"type": "array", "minItems": 1,
-             "items": {"type": "string", "contentMediaType": "application/octet-stream"}}
+def _upload_body(name: str, types: tuple[str, ...], many: bool) -> dict[str, Any]:
+    """A multipart/form-data body with one file (or, if ``many``, one or more files) in the
+    field ``name``."""
+    file = {"type": "string", "contentMediaType": "application/octet-stream"}
+    files = {"type": "array", "minItems": 1, "items": file} if many else file
     content: dict[str, Any] = {"schema": {
         "type": "object", "required": [name], "properties": {name: files}}}
     if types:
@@ -217,7 +219,7 @@ def _operation(op: Operation, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]
         out["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": refs[(op.body, "validation")]}}}
     elif op.upload is not None:
-        out["requestBody"] = _upload_body(op.upload, op.upload_types)
+        out["requestBody"] = _upload_body(op.upload, op.upload_types, op.upload_many)
     if op.scope is None:
         out["security"] = [{}, {"apiKey": []}, {"bearer": []}]
     else:
