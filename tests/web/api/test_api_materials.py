@@ -227,6 +227,8 @@ def test_the_operations_are_in_the_openapi_document(api):
     up = doc["paths"]["/applications/{app_id}/materials/{code}"]["post"]
     form = up["requestBody"]["content"]["multipart/form-data"]
     assert form["schema"]["required"] == ["file"]
+    assert form["schema"]["properties"]["file"]["type"] == "string"  # one file, not an array
+    assert "one file in the field <code>file</code>" in api.get("/api/v1/docs").text
     assert "application/pdf" in form["encoding"]["file"]["contentType"]
     assert {"201", "412", "413", "415", "422", "428"} <= set(up["responses"])
     assert any(p["name"] == "If-Match" for p in up["parameters"])
