@@ -131,3 +131,10 @@ def test_event_department_is_named_in_english_on_english_pages(client, login, pl
     html = client.get(f"/console/events/{event_id}").get_data(as_text=True)
     facts = html.split('<dl class="facts">', 1)[1].split("</dl>", 1)[0]
     assert dept.name_en and f"<dd>{dept.name_en}</dd>" in facts
+
+
+def test_event_facts_bracket_the_grid_code_the_chinese_way(client, login, platform):
+    event_id = _event(platform)
+    login(client, "commander.d1")
+    html = client.get(f"/console/events/{event_id}").get_data(as_text=True)
+    assert re.search(r"（网格 \d{15}）", html) and not re.search(r"\(网格 \d{15}\)", html)

@@ -175,8 +175,7 @@ def _option_label(option: Any, name: str | None = None) -> str:
     if option.code == "community":
         return _("The community (属地)")
     # not inside an f-string: Babel's extractor does not see gettext calls there
-    routed = _("as routed")
-    mark = " (" + routed + ")" if option.routed else ""
+    mark = " " + _("(%(what)s)", what=_("as routed")) if option.routed else ""
     return f"{name or option.name}{mark}"
 
 
