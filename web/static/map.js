@@ -61,7 +61,7 @@
       onEachFeature: function (f, lyr) {
         var v = value(figs, f.id);
         var few = areas.children.features.length <= 40;
-        lyr.bindTooltip(name(f.properties) + (v === null ? "" : ": " + v),
+        lyr.bindTooltip(name(f.properties) + (v === null ? "" : (d.lang === "zh" ? "：" : ": ") + v),
           few ? { permanent: true, direction: "center", className: "area-label" }
               : { sticky: true });
         if (areas.child_level) { lyr.on("click", function () { drill(f.id); }); }
