@@ -6,13 +6,14 @@
   if (!el || !window.L) { return; }
   var lon = document.getElementById("lon"), lat = document.getElementById("lat");
   var d = el.dataset;
-  var map = L.map(el, { attributionControl: Boolean(d.tileUrl) });
+  // quarter zoom steps: the reporter's area fills the map instead of a third of it
+  var map = L.map(el, { attributionControl: Boolean(d.tileUrl), zoomSnap: 0.25 });
   if (d.tileUrl) { L.tileLayer(d.tileUrl, { maxZoom: 19 }).addTo(map); }
   var bbox = d.bbox ? JSON.parse(d.bbox) : null;
   if (bbox) {
     var b = L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]);
     L.rectangle(b, { color: "#0b5cad", weight: 1, fill: false }).addTo(map);
-    map.fitBounds(b);
+    map.fitBounds(b, { padding: [12, 12] });
   } else { map.setView([39.13, 117.2], 10); }
   if (d.areasUrl) {
     fetch(d.areasUrl, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.json() : null; })
