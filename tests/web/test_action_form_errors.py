@@ -94,3 +94,23 @@ def test_switching_language_after_a_form_error_goes_back_to_the_event(client, lo
     r = client.get(link)
     assert r.status_code == 302 and r.headers["Location"] == url
     assert client.get(r.headers["Location"]).status_code == 200
+
+
+def test_the_event_page_shows_who_was_summoned_and_who_reported_in(client, login, platform):
+    from core.identity.models import Department
+
+    event_id = _registered(platform)
+    with platform.session() as s:
+        commander = load_actor(s, s.scalar(select(Account.id).where(
+            Account.username == "commander.d1")))
+        ev = grid.get_event(s, commander, event_id)
+        codes = [o.code for o in grid.dispatch_options(s, commander, event_id)
+                 if o.code != "community"][:2]
+        grid.act(s, commander, event_id, "whistle", version=ev.version, departments=codes,
+                 hours=4, reason="多部门会商处理")
+        names = [s.get(Department, c).name for c in codes]
+    login(client, "commander.d1")
+    html = client.get(f"/console/events/{event_id}").get_data(as_text=True)
+    section = html.split('id="whistles"', 1)[1].split("<h2", 1)[0]
+    assert "多部门会商处理" in section and "报到时限" in section
+    assert all(n in section for n in names) and section.count("等待报到") == 2

@@ -139,7 +139,10 @@ def _render_event(event_id: int, failed: actionforms.ActionForm | None = None,
         "console/event.html", event=event, forms=forms, timeline=timeline,
         event_step=steps.event_step,
         department=people.department_name(db(), event.department_code),
-        people=people.lookup(db(), [t.actor for t in timeline] + [event.reporter_name]),
+        people=people.lookup(db(), [t.actor for t in timeline] + [event.reporter_name]
+                             + [w.blown_by for w in event.whistles]),
+        departments=people.department_names(
+            db(), [c.department_code for w in event.whistles for c in w.calls]),
         place=geo.trail(db(), event.grid_code, street)[1:],  # community · grid, by name
     ), status
 
