@@ -10,8 +10,8 @@ kernel hands it to the next writer the moment the last one commits or rolls back
 own lock is then free. Writers that do not take part (the ``sqlite3`` shell, a deferred
 transaction that starts writing) still meet SQLite's busy timeout as before.
 
-The WAL is checkpointed (its pages copied into the database file, with an fsync) every
-``CHECKPOINT_EVERY`` commits of a connection, after the lock is handed on, instead of by
+Every ``CHECKPOINT_EVERY`` commits of a connection, the WAL is checkpointed (its pages
+copied into the database file) in the background (``core.wal_checkpoints``), instead of by
 SQLite inside the commit that fills 1,000 pages: that made one request in about sixty hold
 every other writer for 10–40 ms.
 
@@ -25,6 +25,8 @@ import sqlite3
 import time
 from pathlib import Path
 from typing import Any
+
+from core import wal_checkpoints
 
 try:
     import fcntl
@@ -45,15 +47,17 @@ def connection_factory(database: str) -> type[sqlite3.Connection] | None:
     (in-memory database, or no ``fcntl``)."""
     if fcntl is None or database in ("", ":memory:") or database.startswith("file:"):
         return None
-    path = str(Path(database).resolve()) + "-writer"
+    path = str(Path(database).resolve())
 
     class WriterLockedConnection(_WriterLocked):
-        lock_path = path
+        database_path = path
+        lock_path = path + "-writer"
 
     return WriterLockedConnection
 
 
 class _WriterLocked(sqlite3.Connection):
+    database_path: str
     lock_path: str
     _fd: int = -1
     _held = False
@@ -98,8 +102,8 @@ class _WriterLocked(sqlite3.Connection):
         finally:
             self._release()
         self._commits += 1
-        if self._commits % CHECKPOINT_EVERY == 0 and not self.in_transaction:
-            self.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits for anybody
+        if self._commits % CHECKPOINT_EVERY == 0:
+            wal_checkpoints.request(self.database_path)
 
     def rollback(self) -> None:
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -101,10 +102,23 @@ def test_the_wal_is_copied_into_the_database_every_few_commits(engine, tmp_path,
         for i in range(9):
             with conn.begin():
                 conn.execute(text("INSERT INTO t VALUES (:i)"), {"i": str(i)})
-        # the database file alone, without its WAL, already holds the checkpointed rows
-        shutil.copy(engine.url.database, tmp_path / "alone.sqlite")
-    alone = sqlite3.connect(tmp_path / "alone.sqlite")
-    try:
-        assert alone.execute("SELECT count(*) FROM t").fetchone()[0] >= 4
-    finally:
-        alone.close()
+        # the database file alone, without its WAL, soon holds the checkpointed rows
+        assert _rows_in_the_file_alone(engine.url.database, tmp_path) >= 4
+
+
+def _rows_in_the_file_alone(database: str, tmp_path: Path, wait: float = 10.0) -> int:
+    """Rows of ``t`` in a copy of the database file without its WAL, once there are any
+    (the checkpoint runs in a background thread)."""
+    deadline = time.monotonic() + wait
+    while True:
+        shutil.copy(database, tmp_path / "alone.sqlite")
+        alone = sqlite3.connect(tmp_path / "alone.sqlite")
+        try:
+            found = alone.execute("SELECT count(*) FROM t").fetchone()[0]
+        except sqlite3.OperationalError:  # not even the table is in the file yet
+            found = 0
+        finally:
+            alone.close()
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
