@@ -54,6 +54,7 @@ def test_event_timeline_names_people_not_logins(client, login, platform):
     assert _display(platform, "worker.g1") in steps
     assert _display(platform, "commander.d1") in steps
     assert "（网格员）" in steps and "（指挥员" in steps  # role labels, Chinese brackets
+    assert " （" not in re.sub(r"<[^>]+>", "", steps)  # no space before a Chinese bracket
     assert "worker.g1" not in html and "commander.d1" not in steps
 
 

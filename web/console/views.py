@@ -178,7 +178,8 @@ def _option_label(option: Any, name: str | None = None) -> str:
     if option.code == "community":
         return _("The community (属地)")
     # not inside an f-string: Babel's extractor does not see gettext calls there
-    mark = " " + _("(%(what)s)", what=_("as routed")) if option.routed else ""
+    # the bracket's leading space is part of the message: Chinese brackets take none
+    mark = _(" (%(what)s)", what=_("as routed")) if option.routed else ""
     return f"{name or option.name}{mark}"
 
 
