@@ -109,13 +109,16 @@ def confirm_evidence(
 
 def data_use_log(
     session: Session, actor: Actor, subject: Subject | None = None, *, limit: int = 100,
-    before_id: int | None = None,
+    before_id: int | None = None, leave_out: Actor | None = None,
 ) -> list[DataUseEntry]:
     """Who used whose data, when and for which case, newest first. Without ``subject``: the
-    actor's own. Only the person concerned, admins and auditors may read a log."""
+    actor's own. Only the person concerned, admins and auditors may read a log.
+    ``leave_out``: skip that account's own uses (``leave_out=actor``: others' uses only), so
+    ``limit`` counts only the rows that are shown."""
     if subject is None:
         if actor.person_id is None:
             raise InvalidInput("whose log? you are not a registered person",
                                fields={"subject": "a person or organisation"})
         subject = Subject("person", str(actor.person_id))
-    return datause.uses_of(session, actor, subject, limit=limit, before_id=before_id)
+    return datause.uses_of(session, actor, subject, limit=limit, before_id=before_id,
+                           leave_out=leave_out)

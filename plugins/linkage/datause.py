@@ -60,10 +60,11 @@ def record_uses(
 
 def uses_of(
     session: Session, actor: Actor, subject: Subject, *, limit: int = 100,
-    before_id: int | None = None,
+    before_id: int | None = None, leave_out: Actor | None = None,
 ) -> list[DataUseEntry]:
     """Who used ``subject``'s data, newest first. Only the person concerned (or the legal
-    representative of the organisation), admins and auditors may read it."""
+    representative of the organisation), admins and auditors may read it. ``leave_out``:
+    skip that account's own uses in the query (a citizen's visits to their own profile)."""
     if subject.kind not in ("person", "organisation"):
         raise InvalidInput("only persons and organisations have a data-use log",
                            fields={"subject": "a person or an organisation"})
@@ -74,6 +75,8 @@ def uses_of(
                                  DataUse.subject_id == str(subject.key))
     if before_id is not None:
         stmt = stmt.where(DataUse.id < before_id)
+    if leave_out is not None:
+        stmt = stmt.where(DataUse.actor_name != leave_out.username)
     rows = session.scalars(stmt.order_by(DataUse.id.desc()).limit(max(1, min(limit, 1000))))
     return [entry(r) for r in rows]
 
