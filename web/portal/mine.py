@@ -100,16 +100,15 @@ def act(app_id: int) -> Response | tuple[str, int]:
 @requires(Role.CITIZEN)
 def profile() -> str:
     """My profile (the linkage plugin's sections, in words) and who used my data: others
-    by name, role and unit; my own views only counted (each visit logs one per section)."""
+    by name, role and unit; my own views (each visit logs one per section) left out."""
     who = actor()
     person = db().get(Person, who.person_id) if who.person_id else None
     sections = linkage.profile_sections(who)
-    uses = linkage.data_use(who)
-    others = None if uses is None else [u for u in uses if u.who != who.username]
+    others = profile_view.used_by_others(who)
     return render_template(
         "portal/profile.html", person=person,
         id_number=mask(person.id_number) if person else None,
         certificates=services.certificates_of(db(), who), sections=sections, view=profile_view,
-        data_use=others, own_views=len(uses or ()) - len(others or ()),
+        data_use=others,
         people=people.lookup(db(), {u.who for u in others or ()}),
     )

@@ -14,6 +14,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core.identity.registry import mask
+from core.identity.roles import Actor
+from web import linkage as slot
+from web.database import db
 from web.i18n import current, text
 from web.ui import when
 
@@ -118,3 +121,14 @@ def data_type(value: str, sections: Iterable[Any] | None) -> str:
         name = title(section) if section is not None else str(SECTION_TITLES.get(key, key))
         return _("Your profile: %(section)s", section=name)
     return value
+
+
+def used_by_others(who: Actor, limit: int = 50) -> list[Any] | None:
+    """Who else looked at or reused the viewer's data, newest first; the viewer's own visits
+    are left out in the query, so they never push others out of the ``limit`` rows (None
+    without the linkage plugin)."""
+    if not slot.enabled() or who.person_id is None:
+        return None
+    from plugins.linkage import api as linkage
+
+    return list(linkage.data_use_log(db(), who, limit=limit, leave_out=who))
