@@ -98,14 +98,29 @@ def current_app_login() -> LoginManager:
 
 
 def landing(who: Actor) -> str:
-    """Where a user starts after logging in."""
+    """Where a user starts after logging in: citizens the portal, admins the admin pages,
+    clerks the applications desk; a handler of a service department with no grid events
+    waiting the desk too (straight there, not through the inbox's redirect); others the
+    inbox."""
     if who.role is Role.CITIZEN:
         return url_for("portal.home")
     if who.role is Role.ADMIN:
         return url_for("admin.index")
     if who.role is Role.CLERK:
         return url_for("console.applications")
+    if who.role is Role.HANDLER and _desk_work_only(who):
+        return url_for("console.applications")
     return url_for("console.inbox")
+
+
+def _desk_work_only(who: Actor) -> bool:
+    """A handler whose department serves applications and who has no grid events waiting."""
+    from plugins.grid import api as grid
+    from plugins.services import api as services
+
+    if not services.serves_applications(db(), who):
+        return False
+    return not any(page.total for page in grid.inbox(db(), who, per_page=1).values())
 
 
 def _rate_key() -> str:
