@@ -194,6 +194,20 @@ def _idle_expiry() -> None:
         session["seen"] = now
 
 
+def signed_in() -> Any:
+    """The header's "who is logged in": the account's display name, role and unit (as the
+    timelines name people), not the login; ``None`` when nobody is."""
+    if not current_user.is_authenticated:
+        return None
+    if "signed_in" not in g:
+        from web.console.people import Someone, lookup
+
+        who = current_user.actor
+        g.signed_in = lookup(reading(), [who.username]).get(who.username) or Someone(
+            who.username, who.username, str(who.role), "")
+    return g.signed_in
+
+
 def init_app(app: Flask) -> None:
     manager = LoginManager(app)
     manager.login_view = "auth.login"
@@ -201,6 +215,7 @@ def init_app(app: Flask) -> None:
     manager.login_message_category = "info"
     manager.user_loader(_load_user)
     app.before_request(_idle_expiry)
+    app.context_processor(lambda: {"signed_in": signed_in})
     app.register_blueprint(bp)
     limiter = Limiter(get_remote_address, app=app, default_limits=[])
     app.extensions["jinzhi_limiter"] = limiter
