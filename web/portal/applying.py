@@ -182,6 +182,7 @@ def check(app_id: int) -> str | Response:
     summary = services.check_answers(db(), actor(), app_id)
     return render_template("portal/check.html", app=app, item=item, summary=summary,
                            steps=steps, documents_step=len(steps) + 1,
+                           skipped=schemaform.not_applying(summary),
                            tried=request.method == "POST")
 
 

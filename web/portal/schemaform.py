@@ -75,6 +75,24 @@ def read(specs: list[Mapping[str, Any]], form: MultiDict[str, str]) -> dict[str,
     return answers
 
 
+# a field that only applies when another answer has one of some values (the services
+# plugin adds ``mail_address`` next to ``delivery_method``; it is needed for post only)
+ONLY_WHEN: dict[str, tuple[str, frozenset[str]]] = {
+    "mail_address": ("delivery_method", frozenset({"mail"})),
+}
+
+
+def not_applying(summary: Mapping[str, Any]) -> set[str]:
+    """Fields of a "check your answers" summary whose answers do not apply and may be left
+    out: their condition is answered otherwise, and they carry no error."""
+    rows = [r for step in summary["steps"] for r in step["rows"]]
+    answers = {r["field"]: r["value"] for r in rows}
+    return {r["field"] for r in rows
+            if r["field"] in ONLY_WHEN and not r.get("error")
+            and answers.get(ONLY_WHEN[r["field"]][0]) not in (None, "")
+            and answers[ONLY_WHEN[r["field"]][0]] not in ONLY_WHEN[r["field"]][1]}
+
+
 def errors_for(specs: list[Mapping[str, Any]], errors_i18n: Mapping[str, Any]) -> dict[str, str]:
     """This step's errors, in the page's language."""
     names = {s["name"] for s in specs}
