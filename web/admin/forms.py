@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from web.ui import ROLE_LABELS
@@ -34,3 +34,10 @@ class RouteForm(FlaskForm):
             "An area code has 6 to 15 digits, e.g. 120101001"))])
     department_code = StringField(_l("Department code"), validators=[
         DataRequired(_l("Enter a department code"))])
+
+
+class DeleteRouteForm(FlaskForm):
+    """One row's delete button: which rule."""
+
+    item_code = HiddenField(validators=[DataRequired()])
+    area_code = HiddenField(validators=[DataRequired()])

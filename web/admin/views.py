@@ -1,5 +1,5 @@
-"""Admin pages. Accounts and plugins come from core; taxonomy, routing and catalog from the
-grid and services plugin APIs."""
+"""Admin pages. Accounts and plugins come from core; taxonomy and catalog from the grid and
+services plugin APIs (the routing table has its own module, ``routing.py``)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from core.plugins import describe
 from plugins.grid import api as grid
 from plugins.services import api as services
 from web.admin import bp
-from web.admin.forms import ROLE_LABELS, AccountForm, RouteForm
-from web.auth import actor, requires
+from web.admin.forms import ROLE_LABELS, AccountForm
+from web.auth import requires
 from web.database import db, platform, rollback
 from web.paging import Page
 
@@ -80,24 +80,9 @@ def taxonomy() -> str:
     if q:
         items = [i for i in items if q in i.code or q in i.name or q.lower() in
                  (i.name_en or "").lower()]
-    return render_template("admin/taxonomy.html", items=items, q=q)
-
-
-@bp.route("/routes", methods=["GET", "POST"])
-@requires(Role.ADMIN)
-def routes() -> str | Response:
-    form = RouteForm()
-    if form.validate_on_submit():
-        try:
-            grid.set_route(db(), actor(), form.item_code.data.strip(), form.area_code.data.strip(),
-                           form.department_code.data.strip())
-        except JinzhiError as e:
-            rollback()
-            form.form_errors.append(e.message)
-        else:
-            flash(_("Routing rule saved."), "success")
-            return redirect(url_for("admin.routes"))
-    return render_template("admin/routes.html", form=form, routes=grid.routes(db(), actor()))
+    page = Page.from_request()
+    return render_template("admin/taxonomy.html", items=items[page.offset:page.offset + page.size],
+                           page=page.with_total(len(items)), q=q)
 
 
 @bp.get("/catalog")
