@@ -1,6 +1,6 @@
 """The linkage plugin (两津联动) on the citizen's profile page: sections contributed by every
-plugin (applications, reports, certificates, …) and the data-use log — who used my data,
-when, and for which case. Without the plugin (disabled) the page says so instead."""
+plugin (applications, reports, certificates, …) and a citizen's report; the data-use log is
+read in ``web/portal/profile.py``. Without the plugin (disabled) the page says so instead."""
 
 from __future__ import annotations
 
@@ -23,15 +23,6 @@ def profile_sections(who: Actor) -> list[Any] | None:
 
     found = linkage.profile(db(), who, Subject("person", str(who.person_id)))
     return list(found.sections)
-
-
-def data_use(who: Actor) -> list[Any] | None:
-    """Who looked at or reused the viewer's data, newest first (None without linkage)."""
-    if not enabled() or who.person_id is None:
-        return None
-    from plugins.linkage import api as linkage
-
-    return list(linkage.data_use_log(db(), who, limit=50))
 
 
 def citizen_report(who: Actor, **fields: Any) -> Any:
