@@ -32,6 +32,19 @@ _PENDING = "jinzhi.pending_events"
 _PLATFORM = "jinzhi.platform"
 
 
+def pending_events(session: Session) -> list[DomainEvent]:
+    """The domain events published in ``session`` that wait for its commit, oldest first."""
+    return [ev for _, ev in session.info.get(_PENDING, ())]
+
+
+def _inside(transaction: Any, outer: Any) -> bool:
+    while transaction is not None:
+        if transaction is outer:
+            return True
+        transaction = transaction.parent
+    return False
+
+
 @dataclass
 class HookFailure:
     hook: str
@@ -85,16 +98,22 @@ class Platform:
 
     # ── domain events ──────────────────────────────────────────────────────────────────
     def publish(self, session: Session, event_: DomainEvent) -> None:
-        """Queue a domain event; it is broadcast after the session commits, dropped on rollback."""
-        session.info.setdefault(_PENDING, []).append(event_)
+        """Queue a domain event; it is broadcast after the session commits, dropped on rollback
+        (of the whole transaction, or of the SAVEPOINT it was published in)."""
+        where = session.get_nested_transaction() or session.get_transaction()
+        session.info.setdefault(_PENDING, []).append((where, event_))
 
     def _after_rollback(self, session: Session, previous_transaction: Any) -> None:
         if previous_transaction.parent is None:
             session.info.pop(_PENDING, None)
+        elif session.info.get(_PENDING):
+            session.info[_PENDING] = [(where, ev) for where, ev in session.info[_PENDING]
+                                      if not _inside(where, previous_transaction)]
 
     def _after_commit(self, session: Session) -> None:
-        pending = session.info.pop(_PENDING, [])
-        for ev in pending:
+        if session.in_nested_transaction():  # a SAVEPOINT released: wait for the real commit
+            return
+        for _, ev in session.info.pop(_PENDING, []):
             self.broadcast(ev)
 
     def broadcast(self, ev: DomainEvent) -> None:

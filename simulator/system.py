@@ -31,7 +31,6 @@ from core.config import Config
 from core.errors import InvalidInput, JinzhiError
 from core.identity.models import Person
 from core.identity.roles import SYSTEM, Actor, Role
-from core.platform import _PENDING as PENDING_EVENTS  # the session's queued domain events
 from core.platform import Platform
 from plugins.grid import api as grid
 from plugins.services import api as services
@@ -70,7 +69,6 @@ class InProcess:
         self.commits = 0
         self.commit_seconds = 0.0
         self._open: Session | None = None
-        self._held: list[Any] = []  # domain events of the open batch's calls
         self._in_batch = 0
 
     def call(self, op: str, fn: Any, *args: Any, **kw: Any) -> Any:
@@ -101,18 +99,14 @@ class InProcess:
             self._open = self.platform.sessions()
         s = self._open
         try:
+            # a refused call's domain events go with its savepoint; the others are
+            # broadcast when the batch commits (core.platform)
             with s.begin_nested():
-                out = fn(s, *args, **kw)
-                # Hold the call's domain events until the batch commits: releasing a
-                # SAVEPOINT fires ``after_commit`` too, and subscribers that open their own
-                # session (linkage's licence checks) must find the rows committed.
-                self._held.extend(s.info.pop(PENDING_EVENTS, ()))
-                return out
+                return fn(s, *args, **kw)
         except JinzhiError:
-            s.info.pop(PENDING_EVENTS, None)  # the refused call's events go with its savepoint
             raise
         except BaseException:
-            self._open, self._held = None, []
+            self._open = None
             s.rollback()
             s.close()
             raise
@@ -122,10 +116,8 @@ class InProcess:
         s, self._open, self._in_batch = self._open, None, 0
         if s is None:
             return
-        held, self._held = self._held, []
         t = time.perf_counter()
         try:
-            s.info[PENDING_EVENTS] = held  # broadcast once the batch is committed
             s.commit()
         finally:
             s.close()

@@ -63,3 +63,31 @@ def test_event_data_is_read_only(clock):
     except TypeError:
         return
     raise AssertionError("DomainEvent.data must be immutable")
+
+
+def test_a_released_savepoint_waits_for_the_real_commit(platform, clock):
+    seen: list[str] = []
+    platform.pm.register(_plugin("listener", seen))
+    with platform.session() as s:
+        with s.begin_nested():
+            platform.publish(s, _event(clock, "in.savepoint"))
+        assert seen == []  # released, not committed: subscribers could not find the rows yet
+    assert seen == ["in.savepoint"]
+
+
+def test_a_rolled_back_savepoint_drops_only_its_own_events(platform, clock):
+    seen: list[str] = []
+    platform.pm.register(_plugin("listener", seen))
+    with platform.session() as s:
+        platform.publish(s, _event(clock, "before"))
+        try:
+            with s.begin_nested():
+                platform.publish(s, _event(clock, "refused"))
+                with s.begin_nested():
+                    platform.publish(s, _event(clock, "refused.inner"))
+                raise ValueError("refused")
+        except ValueError:
+            pass
+        with s.begin_nested():
+            platform.publish(s, _event(clock, "after"))
+    assert seen == ["before", "after"]

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from core import audit
 from core.errors import InvalidInput, PermissionDenied
 from core.identity.roles import SYSTEM
+from core.platform import pending_events
 from plugins.grid import api
 from plugins.grid.models import GridEvent
 
@@ -40,7 +41,7 @@ def test_import_stores_routes_flags_and_audits(session, point, who):
     assert all(e.status == "reported" and e.version == 1 for e in evs)
     assert [r.action for r in audit.trail(session, "grid.event", ids[2])] == [
         "grid.event.report"]
-    published = session.info["jinzhi.pending_events"][-1]
+    published = pending_events(session)[-1]
     assert published.name == "grid.event.import" and published.data["count"] == 4
 
 

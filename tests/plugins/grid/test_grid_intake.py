@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from core import audit
 from core.errors import InvalidInput, NotFound, PermissionDenied
 from core.identity.roles import SYSTEM
+from core.platform import pending_events
 from plugins.grid import api, taxonomy
 from plugins.grid.models import GridEvent
 
@@ -36,7 +37,7 @@ def test_a_report_is_located_routed_stored_and_announced(session, who, point):
     assert ev.deadline_colour == "green"
     [row] = audit.trail(session, "grid.event", ev.id)
     assert row.action == "grid.event.report" and row.after["status"] == "reported"
-    [published] = session.info["jinzhi.pending_events"]
+    [published] = pending_events(session)
     assert published.name == "grid.event.report" and published.entity_id == str(ev.id)
     full = api.get_event(session, who("commander.c1"), ev.ref)  # by reference too
     assert [p.content_type for p in full.photos] == ["image/png"]

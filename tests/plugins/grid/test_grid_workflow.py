@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core import audit
 from core.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from core.platform import pending_events
 from plugins.grid import api
 from plugins.grid.models import GridRequest
 
@@ -50,7 +51,7 @@ def test_the_whole_way_with_audit_and_domain_events(session, new_event, step, wh
     assert [r.action for r in trail] == [f"grid.event.{a}" for a in (
         "report", "register", "dispatch", "accept", "feedback", "verify_pass", "close")]
     assert all(r.before["status"] != r.after["status"] for r in trail[1:])
-    names = [e.name for e in session.info["jinzhi.pending_events"]]
+    names = [e.name for e in pending_events(session)]
     assert names[-1] == "grid.event.close" and "grid.event.dispatch" in names
     assert [p.stage for p in api.get_event(session, who("commander.c1"), ev.id).photos] == [
         "feedback"]
