@@ -60,8 +60,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, chromium_path: Path) -
     platform = Platform(config)
     schema.upgrade(platform.pm, platform.engine)
     seed_demo(platform, scale="small", seed=1)
-    app = create_app({"SECRET_KEY": "browser-tests", "LOGIN_RATE_LIMIT": "1000 per minute"},
-                     platform=platform)
+    many = "1000 per minute"  # the journeys log in far more often than a person would
+    app = create_app({"SECRET_KEY": "browser-tests", "LOGIN_RATE_LIMIT": many,
+                      "LOGIN_RATE_LIMIT_PER_ADDRESS": many}, platform=platform)
     _LIVE["platform"] = platform
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -21,6 +21,7 @@ def login(page: Any, username: str) -> None:
     page.fill("#password", PASSWORD)
     page.click("form button[type=submit]")
     page.wait_for_load_state()
+    assert "/login" not in page.url, f"{username} could not log in: {page.url}"
 
 
 def logout(page: Any) -> None:
