@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from core.identity.roles import SYSTEM, Actor
 from plugins.grid import api as grid
 from web.api.credentials import Principal
@@ -61,7 +61,12 @@ def services(lang: str) -> list[dict[str, Any]]:
 
 
 def find_item(code: str) -> Any | None:
-    return _items().get(code)
+    """The event item citizens may report under ``code``, or None (no list built per request)."""
+    try:
+        item = grid.item(reading(), code)
+    except InvalidInput:
+        return None
+    return item if item.citizen else None
 
 
 def attributes(item: Any, lang: str) -> list[dict[str, Any]]:
