@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from webclient import csrf_token, do_login
+from webclient import actor_of, csrf_token, do_login
 
 from core.areas.models import Area
-from core.identity.accounts import load_actor
 from core.identity.models import Account
 from core.identity.roles import Role
 from plugins.grid import api as grid
@@ -40,18 +39,13 @@ NO_DESK = {"handler.d1.gas"}
 EVENT_ENDPOINTS = {"console.event", "console.event_act", "console.photo", "portal.report_detail"}
 
 
-def _actor(session: Any, username: str) -> Any:
-    account_id = session.scalar(select(Account.id).where(Account.username == username))
-    return load_actor(session, account_id)
-
-
 @pytest.fixture
 def samples(platform: Any) -> dict[str, Any]:
     """An application by citizen1 and an event reported by citizen1 in grid g1."""
     with platform.session() as s:
-        citizen = _actor(s, "citizen1")
+        citizen = actor_of(s, "citizen1")
         app = services.start_application(s, citizen, "civil.residence-certificate")
-        worker = _actor(s, "worker.g1")
+        worker = actor_of(s, "worker.g1")
         item = next(i for i in grid.items(s))
         area = s.get(Area, worker.scope_code)
         event = grid.report(s, citizen, item_code=item.code, description="路灯不亮了",

@@ -6,24 +6,19 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from webclient import csrf_token
+from webclient import actor_of, csrf_token
 
 from core.areas.models import Area
-from core.identity.accounts import load_actor
-from core.identity.models import Account
 from plugins.grid import api as grid
 
 
 def _registered(platform) -> int:
     with platform.session() as s:
-        def who(name):
-            return load_actor(s, s.scalar(select(Account.id).where(Account.username == name)))
-
-        worker = who("worker.g1")
+        worker = actor_of(s, "worker.g1")
         area = s.get(Area, worker.scope_code)
         ev = grid.report(s, worker, item_code="0101", description="路灯不亮了，晚上很黑",
                          lon=area.label_lon, lat=area.label_lat)
-        grid.act(s, who("commander.d1"), ev.id, "register", version=ev.version)
+        grid.act(s, actor_of(s, "commander.d1"), ev.id, "register", version=ev.version)
         return ev.id
 
 
@@ -101,8 +96,7 @@ def test_the_event_page_shows_who_was_summoned_and_who_reported_in(client, login
 
     event_id = _registered(platform)
     with platform.session() as s:
-        commander = load_actor(s, s.scalar(select(Account.id).where(
-            Account.username == "commander.d1")))
+        commander = actor_of(s, "commander.d1")
         ev = grid.get_event(s, commander, event_id)
         codes = [o.code for o in grid.dispatch_options(s, commander, event_id)
                  if o.code != "community"][:2]

@@ -8,25 +8,19 @@ import re
 
 import pytest
 from sqlalchemy import select
-from webclient import post
+from webclient import actor_of, post
 
 from core.audit import AuditRecord
-from core.identity.accounts import load_actor
-from core.identity.models import Account
 from plugins.grid import api as grid
-
-
-def _who(s, username):
-    return load_actor(s, s.scalar(select(Account.id).where(Account.username == username)))
 
 
 @pytest.fixture
 def rules(platform) -> dict[str, object]:
     """Rules for 30 items in a district (some replace demo rules), and the total."""
     with platform.session() as s:
-        admin = _who(s, "admin")
-        district = _who(s, "worker.g1").scope_code[:6]
-        dept = _who(s, "handler.d1.city_management").department_code
+        admin = actor_of(s, "admin")
+        district = actor_of(s, "worker.g1").scope_code[:6]
+        dept = actor_of(s, "handler.d1.city_management").department_code
         codes = [i.code for i in grid.items(s)][:30]
         assert len(codes) == 30
         for code in codes:
@@ -88,7 +82,7 @@ def test_change_link_prefills_and_saving_keeps_the_filter(client, login, platfor
     form = client.get(change).get_data(as_text=True)
     assert f'value="{code}"' in form and f'value="{district}"' in form
     with platform.session() as s:
-        other = _who(s, "handler.d1.veterans").department_code
+        other = actor_of(s, "handler.d1.veterans").department_code
     r = post(client, change, {"action": "save", "item_code": code, "area_code": district,
                               "department_code": other})
     assert r.status_code == 302 and r.headers["Location"].endswith(listing)

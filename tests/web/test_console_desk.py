@@ -7,26 +7,18 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
-from webclient import csrf_token, logout
+from webclient import PDF, actor_of, csrf_token, logout
 
-from core.identity.accounts import load_actor
-from core.identity.models import Account
 from plugins.services import api as services
 
 ITEM = "veterans.preferential-card"  # district veterans bureau; delivered by mail or pick-up
 ADDRESS = "西青区中北镇星光路12号3门501"
-PDF = b"%PDF-1.4\n% a test document\n"
-
-
-def _actor(s, username):
-    return load_actor(s, s.scalar(select(Account.id).where(Account.username == username)))
 
 
 def _apply(platform, method: str = "mail", address: str | None = ADDRESS) -> int:
     """citizen1 applies for ``ITEM`` choosing ``method`` (and an address); returns its id."""
     with platform.session() as s:
-        citizen = _actor(s, "citizen1")
+        citizen = actor_of(s, "citizen1")
         app = services.start_application(s, citizen, ITEM)
         answers = {"phone": "13812345678", "reason": "退役军人申请优待证",
                    "delivery_method": method}
@@ -42,7 +34,7 @@ def _apply(platform, method: str = "mail", address: str | None = ADDRESS) -> int
 
 def _advance(platform, app_id: int, *actions: str) -> None:
     with platform.session() as s:
-        clerk = _actor(s, "clerk.d1")
+        clerk = actor_of(s, "clerk.d1")
         for action in actions:
             app = services.get_application(s, clerk, app_id)
             services.act(s, clerk, app_id, action, version=app.version)
@@ -101,7 +93,7 @@ def test_delivering_by_post_with_the_prefilled_address(client, login, approved, 
              address=ADDRESS)
     assert r.status_code == 302, r.get_data(as_text=True)[:1500]
     with platform.session() as s:
-        app = services.get_application(s, _actor(s, "clerk.d1"), approved)
+        app = services.get_application(s, actor_of(s, "clerk.d1"), approved)
         assert app.status == "delivered" and app.tracking_number == "SF1234567890"
 
 
@@ -176,11 +168,11 @@ def test_handler_of_a_grid_only_department_has_no_desk(client, login, platform):
 
 def test_serves_applications(platform):
     with platform.session() as s:
-        assert services.serves_applications(s, _actor(s, "handler.d1.veterans"))
-        assert services.serves_applications(s, _actor(s, "clerk.d1"))
-        assert not services.serves_applications(s, _actor(s, "handler.d1.gas"))
-        assert not services.serves_applications(s, _actor(s, "citizen1"))
-        assert not services.serves_applications(s, _actor(s, "commander.d1"))
+        assert services.serves_applications(s, actor_of(s, "handler.d1.veterans"))
+        assert services.serves_applications(s, actor_of(s, "clerk.d1"))
+        assert not services.serves_applications(s, actor_of(s, "handler.d1.gas"))
+        assert not services.serves_applications(s, actor_of(s, "citizen1"))
+        assert not services.serves_applications(s, actor_of(s, "commander.d1"))
 
 
 # ── bad input: a 4xx page, never a traceback ────────────────────────────────────────────

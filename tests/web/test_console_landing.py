@@ -4,18 +4,11 @@ desk; a grid-only department's handler keeps the inbox; the desk opens on its fi
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from webclient import logout
+from webclient import PDF, actor_of, logout
 
 from core.areas.models import Area
-from core.identity.accounts import load_actor
-from core.identity.models import Account
 from plugins.grid import api as grid
 from plugins.services import api as services
-
-
-def _who(s, username):
-    return load_actor(s, s.scalar(select(Account.id).where(Account.username == username)))
 
 
 def _land(client, login, username: str):
@@ -27,8 +20,8 @@ def _land(client, login, username: str):
 def _dispatched_to(platform, username: str) -> int:
     """An event in worker.g1's grid, registered and dispatched to ``username``'s department."""
     with platform.session() as s:
-        worker, commander = _who(s, "worker.g1"), _who(s, "commander.d1")
-        dept = _who(s, username).department_code
+        worker, commander = actor_of(s, "worker.g1"), actor_of(s, "commander.d1")
+        dept = actor_of(s, username).department_code
         area = s.get(Area, worker.scope_code)
         ev = grid.report(s, worker, item_code="0101", description="路灯不亮了，晚上很黑",
                          lon=area.label_lon, lat=area.label_lat)
@@ -45,7 +38,7 @@ def test_service_handler_with_no_events_lands_at_the_desk(client, login):
 
 def test_grid_only_handler_keeps_the_inbox(client, login, platform):
     with platform.session() as s:
-        assert not services.serves_applications(s, _who(s, "handler.d1.water_affairs"))
+        assert not services.serves_applications(s, actor_of(s, "handler.d1.water_affairs"))
     r = _land(client, login, "handler.d1.water_affairs")
     assert r.status_code == 200 and r.request.path == "/console/inbox"
 
@@ -66,10 +59,8 @@ def test_the_desk_links_back_to_the_grid_inbox_without_bouncing(client, login):
 
 
 def test_the_desk_opens_on_its_first_busy_tab(client, login, platform):
-    from test_console_people import PDF
-
     with platform.session() as s:
-        citizen = _who(s, "citizen1")
+        citizen = actor_of(s, "citizen1")
         app = services.start_application(s, citizen, "veterans.preferential-card")
         app = services.save_answers(s, citizen, app.id, version=app.version, answers={
             "phone": "13812345678", "reason": "退役军人申请优待证",
@@ -77,8 +68,8 @@ def test_the_desk_opens_on_its_first_busy_tab(client, login, platform):
         app = services.attach_materials(s, citizen, app.id, {
             "id_copy": ("id.pdf", PDF), "discharge_cert": ("d.pdf", PDF)}, version=app.version)
         app = services.submit(s, citizen, app.id, version=app.version)
-        app = services.act(s, _who(s, "clerk.d1"), app.id, "accept", version=app.version)
-        services.act(s, _who(s, "clerk.d1"), app.id, "start_review", version=app.version)
+        app = services.act(s, actor_of(s, "clerk.d1"), app.id, "accept", version=app.version)
+        services.act(s, actor_of(s, "clerk.d1"), app.id, "start_review", version=app.version)
     login(client, "handler.d1.veterans")
     html = client.get("/console/applications").get_data(as_text=True)
     assert 'href="/console/applications?box=to_decide" aria-current="page"' in html

@@ -6,19 +6,12 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from webclient import logout
+from webclient import PDF, actor_of, logout
 
 from core.areas.models import Area
-from core.identity.accounts import load_actor
 from core.identity.models import Account, Person
 from plugins.grid import api as grid
 from plugins.services import api as services
-
-PDF = b"%PDF-1.4\n% a test document\n"
-
-
-def _who(s, username):
-    return load_actor(s, s.scalar(select(Account.id).where(Account.username == username)))
 
 
 def _display(platform, username: str) -> str:
@@ -29,14 +22,14 @@ def _display(platform, username: str) -> str:
 def _event(platform, anonymous: bool = False) -> int:
     """worker.g1 reports, commander.d1 registers; or a citizen reports anonymously."""
     with platform.session() as s:
-        worker = _who(s, "worker.g1")
+        worker = actor_of(s, "worker.g1")
         area = s.get(Area, worker.scope_code)
-        reporter = _who(s, "citizen1") if anonymous else worker
+        reporter = actor_of(s, "citizen1") if anonymous else worker
         ev = grid.report(s, reporter, item_code="0101", description="路灯不亮了，晚上很黑",
                          lon=area.label_lon, lat=area.label_lat,
                          **({"anonymous": True} if anonymous else {}))
         if not anonymous:
-            grid.act(s, _who(s, "commander.d1"), ev.id, "register", version=ev.version)
+            grid.act(s, actor_of(s, "commander.d1"), ev.id, "register", version=ev.version)
         return ev.id
 
 
@@ -79,7 +72,7 @@ def test_a_citizen_reporter_is_a_role_in_the_event_timeline(client, login, platf
     timeline names no citizen and no citizen login."""
     event_id = _event(platform, anonymous=True)
     with platform.session() as s:
-        name = s.get(Person, _who(s, "citizen1").person_id).name
+        name = s.get(Person, actor_of(s, "citizen1").person_id).name
     login(client, "commander.d1")
     html = client.get(f"/console/events/{event_id}").get_data(as_text=True)
     steps = _timeline(html)
@@ -89,7 +82,7 @@ def test_a_citizen_reporter_is_a_role_in_the_event_timeline(client, login, platf
 
 def test_application_timeline_names_the_clerk(client, login, platform):
     with platform.session() as s:
-        citizen = _who(s, "citizen1")
+        citizen = actor_of(s, "citizen1")
         app = services.start_application(s, citizen, "veterans.preferential-card")
         app = services.save_answers(s, citizen, app.id, version=app.version, answers={
             "phone": "13812345678", "reason": "退役军人申请优待证",
@@ -97,7 +90,7 @@ def test_application_timeline_names_the_clerk(client, login, platform):
         app = services.attach_materials(s, citizen, app.id, {
             "id_copy": ("id.pdf", PDF), "discharge_cert": ("d.pdf", PDF)}, version=app.version)
         app = services.submit(s, citizen, app.id, version=app.version)
-        services.act(s, _who(s, "clerk.d1"), app.id, "accept", version=app.version)
+        services.act(s, actor_of(s, "clerk.d1"), app.id, "accept", version=app.version)
         app_id = app.id
     login(client, "clerk.d1")
     steps = _timeline(client.get(f"/console/applications/{app_id}").get_data(as_text=True))
@@ -123,7 +116,7 @@ def test_event_department_is_named_in_english_on_english_pages(client, login, pl
 
     event_id = _event(platform)
     with platform.session() as s:
-        commander = _who(s, "commander.d1")
+        commander = actor_of(s, "commander.d1")
         ev = grid.get_event(s, commander, event_id)
         ev = grid.act(s, commander, event_id, "dispatch", version=ev.version)
         dept = s.get(Department, ev.department_code)

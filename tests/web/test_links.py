@@ -7,12 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
-from webclient import do_login
+from webclient import actor_of, do_login
 
 from core.areas.models import Area
-from core.identity.accounts import load_actor
-from core.identity.models import Account
 from plugins.grid import api as grid
 from plugins.services import api as services
 
@@ -39,10 +36,7 @@ def records(platform) -> None:
     """Something on every list: citizen1's application (accepted, at the veterans bureau)
     and an event reported by worker.g1 in their grid."""
     with platform.session() as s:
-        def who(name):
-            return load_actor(s, s.scalar(select(Account.id).where(Account.username == name)))
-
-        citizen, worker = who("citizen1"), who("worker.g1")
+        citizen, worker = actor_of(s, "citizen1"), actor_of(s, "worker.g1")
         app = services.start_application(s, citizen, "veterans.preferential-card")
         app = services.save_answers(s, citizen, app.id, version=app.version, answers={
             "phone": "13812345678", "reason": "退役军人申请优待证",
@@ -52,7 +46,7 @@ def records(platform) -> None:
                                                                "discharge_cert": pdf},
                                         version=app.version)
         app = services.submit(s, citizen, app.id, version=app.version)
-        services.act(s, who("clerk.d1"), app.id, "accept", version=app.version)
+        services.act(s, actor_of(s, "clerk.d1"), app.id, "accept", version=app.version)
         area = s.get(Area, worker.scope_code)
         grid.report(s, worker, item_code=next(iter(grid.items(s))).code,
                     description="小区门口路灯不亮", lon=area.label_lon, lat=area.label_lat)

@@ -4,17 +4,11 @@ redirect); a grid-only handler and a handler with events go to the inbox."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from webclient import actor_of
 
 from core.areas.models import Area
-from core.identity.accounts import load_actor
-from core.identity.models import Account
 from plugins.grid import api as grid
 from plugins.services import api as services
-
-
-def _who(s, username):
-    return load_actor(s, s.scalar(select(Account.id).where(Account.username == username)))
 
 
 def _target(login, client, username: str) -> str:
@@ -31,14 +25,14 @@ def test_service_handler_without_events_lands_on_the_desk(client, login):
 
 def test_grid_only_handler_lands_on_the_inbox(client, login, platform):
     with platform.session() as s:
-        assert not services.serves_applications(s, _who(s, "handler.d1.water_affairs"))
+        assert not services.serves_applications(s, actor_of(s, "handler.d1.water_affairs"))
     assert _target(login, client, "handler.d1.water_affairs").endswith("/console/inbox")
 
 
 def test_service_handler_with_events_lands_on_the_inbox(client, login, platform):
     with platform.session() as s:
-        worker, commander = _who(s, "worker.g1"), _who(s, "commander.d1")
-        handler = _who(s, "handler.d1.city_management")
+        worker, commander = actor_of(s, "worker.g1"), actor_of(s, "commander.d1")
+        handler = actor_of(s, "handler.d1.city_management")
         assert services.serves_applications(s, handler)  # the desk would be theirs too
         area = s.get(Area, worker.scope_code)
         ev = grid.report(s, worker, item_code="0101", description="路灯不亮了，晚上很黑",

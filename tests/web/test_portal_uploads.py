@@ -8,14 +8,13 @@ import re
 
 import pytest
 from sqlalchemy import select
-from webclient import csrf_token
+from webclient import PDF, csrf_token
 
 from core.identity.accounts import load_actor
 from core.identity.models import Account
 from plugins.services import api as services
 
 ITEM = "veterans.preferential-card"  # two documents: id_copy, discharge_cert
-PDF = b"%PDF-1.4\n% a test document\n"
 GIF = b"GIF89a\x01\x00\x01\x00"
 
 

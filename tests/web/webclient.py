@@ -1,4 +1,5 @@
-"""Test helpers that act like a browser: read the CSRF token from a page, post forms, log in."""
+"""Test helpers that act like a browser: read the CSRF token from a page, post forms, log in;
+and the Actor of a demo account, for setting up data as that person."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 PASSWORD = "jinzhi-demo"
+PDF = b"%PDF-1.4\n% a test document\n"  # a file the upload checks accept as a PDF
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                     r'name="csrf_token" value="([^"]+)"')
 
@@ -34,3 +36,14 @@ def do_login(client: FlaskClient, username: str, password: str = PASSWORD) -> An
 
 def logout(client: FlaskClient) -> Any:
     return client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def actor_of(session: Any, username: str) -> Any:
+    """The ``Actor`` of a demo account (``simulator.seed``), loaded as a login would."""
+    from sqlalchemy import select
+
+    from core.identity.accounts import load_actor
+    from core.identity.models import Account
+
+    account_id = session.scalar(select(Account.id).where(Account.username == username))
+    return load_actor(session, account_id)
